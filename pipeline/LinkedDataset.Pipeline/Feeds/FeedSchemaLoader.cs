@@ -1,0 +1,152 @@
+using System.Security.Cryptography;
+using System.Text;
+using LinkedDataset.Pipeline.Common;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace LinkedDataset.Pipeline.Feeds;
+
+/// <summary>
+/// Reads the feed schemas in <c>schemas/feeds/</c>. Each <c>FEED.yaml</c> declares the feed's own
+/// columns; <c>_identity.yaml</c> declares the identity contract every feed shares, which is
+/// appended to each feed that says <c>identity: true</c>.
+/// </summary>
+public static class FeedSchemaLoader
+{
+    /// <summary>The ten feeds of DESIGN.md, in the order they are staged (the hub first).</summary>
+    public static readonly IReadOnlyList<string> FeedNames =
+    [
+        "pmi", "gp_event", "apc", "ae", "op", "community", "mental_health", "social_care", "telecare", "intervention",
+    ];
+
+    private static readonly IDeserializer Yaml = new DeserializerBuilder()
+        .WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .Build();
+
+    /// <summary>Loads every feed schema from <paramref name="folder"/> (default: the shipped one).</summary>
+    public static IReadOnlyDictionary<string, FeedSchema> LoadAll(string? folder = null)
+    {
+        folder ??= ProjectPaths.FeedSchemas;
+        var identity = LoadIdentity(folder);
+        return FeedNames.ToDictionary(f => f, f => LoadFeed(folder, f, identity));
+    }
+
+    /// <summary>Loads one feed's schema.</summary>
+    public static FeedSchema Load(string feed, string? folder = null)
+    {
+        folder ??= ProjectPaths.FeedSchemas;
+        return LoadFeed(folder, feed, LoadIdentity(folder));
+    }
+
+    private static IReadOnlyList<FeedColumn> LoadIdentity(string folder)
+    {
+        var path = Path.Combine(folder, "_identity.yaml");
+        var file = Read<SchemaFile>(path);
+        return file.Columns.Select(c => ToColumn(path, c, isIdentity: true)).ToList();
+    }
+
+    private static FeedSchema LoadFeed(string folder, string feed, IReadOnlyList<FeedColumn> identity)
+    {
+        var path = Path.Combine(folder, feed + ".yaml");
+        var file = Read<SchemaFile>(path);
+        if (file.Feed != feed)
+        {
+            throw new PipelineSchemaException($"{path}: 'feed' says '{file.Feed}' but the file is named for '{feed}'.");
+        }
+
+        var columns = file.Columns.Select(c => ToColumn(path, c, isIdentity: false)).ToList();
+        if (file.Identity)
+        {
+            columns.AddRange(identity);
+        }
+
+        var duplicate = columns.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new PipelineSchemaException($"{path}: column '{duplicate.Key}' is declared twice.");
+        }
+
+        var schema = new FeedSchema(
+            feed,
+            Require(path, "title", file.Title),
+            Require(path, "standard", file.Standard),
+            Require(path, "one_row_is", file.OneRowIs),
+            Require(path, "record_id", file.RecordId),
+            Require(path, "activity_date", file.ActivityDate),
+            file.EndDate,
+            columns)
+        {
+            Version = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)))[..12],
+        };
+
+        foreach (var named in new[] { schema.RecordId, schema.ActivityDate }.Concat(file.EndDate is null ? [] : [file.EndDate]))
+        {
+            if (columns.All(c => c.Name != named))
+            {
+                throw new PipelineSchemaException($"{path}: names column '{named}' but declares no such column.");
+            }
+        }
+
+        return schema;
+    }
+
+    private static FeedColumn ToColumn(string path, ColumnFile c, bool isIdentity)
+    {
+        var name = Require(path, "columns[].name", c.Name);
+        if (!Enum.TryParse<ColumnType>(c.Type, ignoreCase: true, out var type))
+        {
+            throw new PipelineSchemaException(
+                $"{path}: column '{name}' has type '{c.Type}'; allowed: {string.Join(", ", Enum.GetNames<ColumnType>().Select(n => n.ToLowerInvariant()))}.");
+        }
+
+        if (type == ColumnType.Code && (c.Codes is null || c.Codes.Count == 0))
+        {
+            throw new PipelineSchemaException($"{path}: column '{name}' is of type code but lists no codes.");
+        }
+
+        return new FeedColumn(name, type, c.Required, Require(path, $"description of '{name}'", c.Description), c.Codes, isIdentity);
+    }
+
+    private static string Require(string path, string what, string? value) =>
+        string.IsNullOrWhiteSpace(value) ? throw new PipelineSchemaException($"{path}: '{what}' is missing.") : value.Trim();
+
+    private static T Read<T>(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new PipelineSchemaException($"Schema file not found: {path}.");
+        }
+
+        try
+        {
+            return Yaml.Deserialize<T>(File.ReadAllText(path, Encoding.UTF8));
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw new PipelineSchemaException($"{path}: line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
+        }
+    }
+
+    // YAML shapes: mutable because YamlDotNet fills them; mapped to the immutable records above.
+    private sealed class SchemaFile
+    {
+        public string Feed { get; set; } = "";
+        public string? Title { get; set; }
+        public string? Standard { get; set; }
+        public string? OneRowIs { get; set; }
+        public string? RecordId { get; set; }
+        public string? ActivityDate { get; set; }
+        public string? EndDate { get; set; }
+        public bool Identity { get; set; }
+        public List<ColumnFile> Columns { get; set; } = [];
+    }
+
+    private sealed class ColumnFile
+    {
+        public string? Name { get; set; }
+        public string? Type { get; set; }
+        public bool Required { get; set; }
+        public string? Description { get; set; }
+        public Dictionary<string, string>? Codes { get; set; }
+    }
+}
