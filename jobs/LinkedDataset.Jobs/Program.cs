@@ -1,1 +1,9 @@
-Console.WriteLine("ldp");
+using System.CommandLine;
+using LinkedDataset.Jobs.Commands;
+
+var root = new RootCommand("ldp: the LinkedDataset pipeline. Builds a linked, pseudonymised whole-population health and care dataset from provider extracts and answers questions from it.")
+{
+    RunCommand.Create(),
+    SynthCommand.Create(),
+};
+return root.Parse(args).Invoke();

@@ -1,0 +1,53 @@
+using System.Globalization;
+using LinkedDataset.Jobs.Runs;
+using Spectre.Console;
+
+namespace LinkedDataset.Jobs.Console;
+
+/// <summary>Prints what <c>ldp run</c> did and the released answer.</summary>
+public static class RunSummaryPrinter
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static void Print(MainJobResult result, string? logPath)
+    {
+        var answer = result.Answer;
+        var table = new Table().Title($"Emergency admissions per 1,000 population, {answer.WindowStart:yyyy-MM-dd} to {answer.WindowEnd:yyyy-MM-dd}")
+            .AddColumn("Age band").AddColumn("IMD quintile (1 = most deprived)")
+            .AddColumn(new TableColumn("Admissions").RightAligned()).AddColumn(new TableColumn("Population").RightAligned())
+            .AddColumn(new TableColumn("Per 1,000").RightAligned());
+        foreach (var cell in answer.Cells)
+        {
+            table.AddRow(cell.Group[0], cell.Group[1], Count(cell.Numerator), Count(cell.Denominator),
+                cell.Rate is { } rate ? rate.ToString("0.0", Invariant) : "[grey]suppressed[/]");
+        }
+
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"[grey]Disclosure control: {Markup.Escape(answer.Policy)}. Snapshot {answer.SnapshotId}.[/]");
+        AnsiConsole.WriteLine();
+
+        var feeds = new Table().Title("What happened, per feed")
+            .AddColumn("Feed").AddColumn(new TableColumn("Files").RightAligned()).AddColumn(new TableColumn("Rows read").RightAligned())
+            .AddColumn(new TableColumn("Staged").RightAligned()).AddColumn(new TableColumn("Rejected").RightAligned())
+            .AddColumn(new TableColumn("Duplicates removed").RightAligned()).AddColumn(new TableColumn("Linked").RightAligned());
+        foreach (var f in result.Feeds)
+        {
+            var files = f.FilesFailed == 0 ? f.Files.ToString(Invariant) : $"{f.Files} ([red]{f.FilesFailed} failed[/])";
+            feeds.AddRow(f.Feed, files, N(f.RowsRead), N(f.RowsStaged), N(f.RowsQuarantined), N(f.DuplicatesRemoved),
+                f.LinkRate is { } rate ? rate.ToString("P1", Invariant) : "hub");
+        }
+
+        AnsiConsole.Write(feeds);
+        AnsiConsole.MarkupLine($"People in the person index: {N(result.People)}. Snapshot {result.Snapshot.SnapshotId}{(result.Snapshot.AlreadyPublished ? " (already published: same inputs)" : "")} at {Markup.Escape(result.Snapshot.Path)}");
+        AnsiConsole.MarkupLine("Time per stage: " + string.Join(", ", result.Timings.Select(t => $"{Markup.Escape(t.Stage)} {t.Elapsed.TotalSeconds.ToString("0.0", Invariant)} s"))
+            + $"; total {result.Timings.Sum(t => t.Elapsed.TotalSeconds).ToString("0.0", Invariant)} s.");
+        if (logPath is not null)
+        {
+            AnsiConsole.MarkupLine($"[grey]Log: {Markup.Escape(logPath)}[/]");
+        }
+    }
+
+    private static string N(long value) => value.ToString("N0", Invariant);
+
+    private static string Count(long? value) => value is { } v ? N(v) : "[grey]suppressed[/]";
+}

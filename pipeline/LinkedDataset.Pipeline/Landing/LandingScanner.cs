@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using LinkedDataset.Pipeline.Common;
+using LinkedDataset.Pipeline.Feeds;
+using LinkedDataset.Pipeline.Storage;
+
+namespace LinkedDataset.Pipeline.Landing;
+
+/// <summary>
+/// Finds the extracts in <c>landing/&lt;feed&gt;/</c>, named <c>&lt;feed&gt;_&lt;provider&gt;_&lt;YYYY-MM&gt;.csv</c>,
+/// and gives each its extract id (content hash). Files are only read, never changed.
+/// </summary>
+public static class LandingScanner
+{
+    /// <summary>Every extract in the landing folder, in a stable order (feed order, then file name).</summary>
+    public static IReadOnlyList<LandedExtract> Scan(DatasetLayout layout)
+    {
+        var found = new List<LandedExtract>();
+        foreach (var feed in FeedSchemaLoader.FeedNames)
+        {
+            var folder = layout.LandingFeed(feed);
+            if (!Directory.Exists(folder))
+            {
+                continue;
+            }
+
+            foreach (var path in Directory.EnumerateFiles(folder, "*.csv").Order(StringComparer.Ordinal))
+            {
+                found.Add(Describe(feed, path));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Reads feed, provider and period from the file name and hashes the content.</summary>
+    public static LandedExtract Describe(string feed, string path)
+    {
+        var (provider, period) = ParseName(feed, Path.GetFileName(path));
+        return new LandedExtract(feed, provider, period, path, ContentHash(path));
+    }
+
+    /// <summary>Splits <c>&lt;feed&gt;_&lt;provider&gt;_&lt;YYYY-MM&gt;.csv</c>; a name that does not fit is a clear error.</summary>
+    public static (string Provider, string Period) ParseName(string feed, string fileName)
+    {
+        var stem = Path.GetFileNameWithoutExtension(fileName);
+        var prefix = feed + "_";
+        var lastUnderscore = stem.LastIndexOf('_');
+        if (!stem.StartsWith(prefix, StringComparison.Ordinal) || lastUnderscore <= prefix.Length)
+        {
+            throw new PipelineException(
+                $"Landing file '{fileName}' in '{feed}/' is not named <feed>_<provider>_<YYYY-MM>.csv (for example {feed}_RVV_2025-04.csv). Rename it so the pipeline knows its provider and period.");
+        }
+
+        var provider = stem[prefix.Length..lastUnderscore];
+        var period = stem[(lastUnderscore + 1)..];
+        if (!DateOnly.TryParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            throw new PipelineException(
+                $"Landing file '{fileName}' in '{feed}/' has period '{period}', which is not a month written YYYY-MM.");
+        }
+
+        return (provider, period);
+    }
+
+    /// <summary>First 16 hex digits of the SHA-256 of the file's bytes.</summary>
+    public static string ContentHash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
+    }
+}

@@ -1,0 +1,251 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using DuckDB.NET.Data;
+using LinkedDataset.Pipeline.Common;
+using LinkedDataset.Pipeline.Feeds;
+using LinkedDataset.Pipeline.Identity;
+using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LinkedDataset.Pipeline.Staging;
+
+/// <summary>What staging needs besides the extract itself.</summary>
+public sealed record StagingOptions(DatasetLayout Layout, PseudonymKey Key, DuckDbLimits? Limits = null);
+
+/// <summary>
+/// Stages one landed extract: reads it with DuckDB, checks every row against the feed schema,
+/// casts to types, pseudonymises the identity columns, and writes the staged rows and the
+/// quarantined rows (with reasons) as Parquet. Every input row ends in exactly one of the two.
+/// Idempotent: an extract already staged is not staged again.
+/// </summary>
+public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema> schemas, ILogger? logger = null)
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    private readonly ILogger logger = logger ?? NullLogger.Instance;
+
+    /// <summary>Stages <paramref name="extract"/>; a file-level failure is reported, not thrown.</summary>
+    public StagingReport Stage(LandedExtract extract, StagingOptions options, CancellationToken cancellationToken = default)
+    {
+        var reportPath = options.Layout.StagingReport(extract.Feed, extract.ExtractId);
+        if (TryReadReport(reportPath) is { Status: StagingReport.Staged } done)
+        {
+            return done with { Status = StagingReport.AlreadyStaged, Seconds = 0 };
+        }
+
+        var schema = schemas[extract.Feed];
+        var clock = Stopwatch.StartNew();
+        StagingReport report;
+        try
+        {
+            report = StageFile(extract, schema, options, cancellationToken) with { Seconds = clock.Elapsed.TotalSeconds };
+        }
+        catch (PipelineException failure)
+        {
+            report = new StagingReport(
+                extract.ExtractId, extract.Feed, extract.Provider, extract.Period, extract.FileName, StagingReport.Failed,
+                0, 0, 0, new Dictionary<string, long>(), 0, schema.Version, options.Key.KeyId, failure.Message, [], clock.Elapsed.TotalSeconds);
+            logger.LogWarning("Extract {ExtractId} ({File}) failed staging: {Reason}", extract.ExtractId, extract.FileName, failure.Message);
+        }
+
+        AtomicFile.WriteAllText(reportPath, JsonSerializer.Serialize(report, Json));
+        logger.LogInformation(
+            "Extract {ExtractId} {Feed}/{Provider}/{Period}: {Status}, read {Read}, staged {Staged}, quarantined {Quarantined}",
+            report.ExtractId, report.Feed, report.Provider, report.Period, report.Status, report.RowsRead, report.RowsStaged, report.RowsQuarantined);
+        return report;
+    }
+
+    /// <summary>The report of an extract staged earlier, if any.</summary>
+    public static StagingReport? TryReadReport(string reportPath) =>
+        File.Exists(reportPath) ? JsonSerializer.Deserialize<StagingReport>(File.ReadAllText(reportPath)) : null;
+
+    private StagingReport StageFile(LandedExtract extract, FeedSchema schema, StagingOptions options, CancellationToken cancellationToken)
+    {
+        using var db = DuckDb.OpenInMemory(options.Limits);
+        var header = ReadRaw(db, extract);
+        var warnings = CheckHeader(extract, schema, header);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var present = header.ToHashSet();
+        var identity = schema.IdentityColumns.Where(c => present.Contains(c.Name)).Select(c => c.Name).ToHashSet();
+        DuckDb.Execute(db, $"""
+            CREATE TABLE checked AS
+            SELECT *, {ValidationSql.FailureExpression(schema, present)} AS failure
+            FROM raw
+            """);
+
+        var rowsRead = DuckDb.Scalar<long>(db, "SELECT count(*) FROM raw");
+        AddTokens(db, options.Key, identity);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        WriteQuarantine(db, extract, options.Layout);
+        var staged = WriteStaged(db, extract, schema, present, identity, options.Layout);
+        var reasons = QuarantineReasons(db);
+        var quarantined = reasons.Values.Sum();
+        if (rowsRead != staged + quarantined)
+        {
+            throw new InvalidOperationException(
+                $"Accounting failed for extract {extract.ExtractId} ({extract.FileName}): read {rowsRead}, staged {staged}, quarantined {quarantined}.");
+        }
+
+        var withToken = DuckDb.Scalar<long>(db, "SELECT count(*) FROM checked WHERE failure IS NULL AND person_token IS NOT NULL");
+        return new StagingReport(
+            extract.ExtractId, extract.Feed, extract.Provider, extract.Period, extract.FileName, StagingReport.Staged,
+            rowsRead, staged, quarantined, reasons, withToken, schema.Version, options.Key.KeyId, null, warnings, 0);
+    }
+
+    /// <summary>Loads the file as text columns into table <c>raw</c>, numbering rows as in the file (1 = first data row).</summary>
+    private static IReadOnlyList<string> ReadRaw(DuckDBConnection db, LandedExtract extract)
+    {
+        try
+        {
+            // all_varchar: types are checked per row against the schema, never guessed from a sample.
+            // Insertion order is preserved, so rowid follows the file's row order.
+            DuckDb.Execute(db, $"""
+                CREATE TABLE file_rows AS
+                SELECT * FROM read_csv({Sql.Path(extract.Path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', auto_detect = false, strict_mode = true);
+                CREATE TABLE raw AS SELECT rowid + 1 AS source_row, * FROM file_rows;
+                """);
+        }
+        catch (DuckDBException e)
+        {
+            throw new PipelineException($"{extract.FileName}: could not be read as CSV{LineOf(e.Message)}. Check the delimiter (comma), quoting and encoding (UTF-8).");
+        }
+
+        using var command = db.CreateCommand();
+        command.CommandText = "SELECT column_name FROM (DESCRIBE file_rows)";
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    /// <summary>The line number from a DuckDB CSV error, never the line's contents (they may hold identifiers).</summary>
+    private static string LineOf(string message) => LineNumber().Match(message) is { Success: true } m ? $" (near line {m.Groups[1].Value})" : "";
+
+    [GeneratedRegex(@"[Ll]ine:?\s+(\d+)")]
+    private static partial Regex LineNumber();
+
+    private static List<string> CheckHeader(LandedExtract extract, FeedSchema schema, IReadOnlyList<string> header)
+    {
+        var missing = schema.Columns.Where(c => c.Required && !header.Contains(c.Name)).Select(c => c.Name).ToList();
+        if (missing.Count > 0)
+        {
+            throw new PipelineException($"{extract.FileName}: required column(s) missing from the header: {string.Join(", ", missing)}.");
+        }
+
+        var known = schema.Columns.Select(c => c.Name).ToHashSet();
+        var extra = header.Where(h => !known.Contains(h)).ToList();
+        return extra.Count == 0 ? [] : [$"{extract.FileName}: unexpected column(s) ignored: {string.Join(", ", extra)}."];
+    }
+
+    /// <summary>
+    /// Hashes each distinct NHS number and UPRN once (not once per row) in .NET and joins the tokens
+    /// back in DuckDB. The identifiers exist only in this in-memory database while it is open.
+    /// </summary>
+    private static void AddTokens(DuckDBConnection db, PseudonymKey key, IReadOnlySet<string> identity)
+    {
+        var pseudonymiser = new Pseudonymiser(key);
+        AddTokenColumn(db, identity, "nhs_number", "person_token", pseudonymiser.PersonToken);
+        AddTokenColumn(db, identity, "uprn", "household_token", pseudonymiser.HouseholdToken);
+    }
+
+    private static void AddTokenColumn(DuckDBConnection db, IReadOnlySet<string> identity, string source, string token, Func<string?, string?> hash)
+    {
+        if (!identity.Contains(source))
+        {
+            DuckDb.Execute(db, $"ALTER TABLE checked ADD COLUMN {token} VARCHAR");
+            return;
+        }
+
+        var map = token + "_map";
+        DuckDb.Execute(db, $"CREATE TEMP TABLE {map} (value VARCHAR, {token} VARCHAR)");
+        var distinct = new List<string>();
+        using (var command = db.CreateCommand())
+        {
+            command.CommandText = $"SELECT DISTINCT {source} FROM checked WHERE failure IS NULL AND {source} IS NOT NULL";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                distinct.Add(reader.GetString(0));
+            }
+        }
+
+        using (var appender = db.CreateAppender(map))
+        {
+            foreach (var value in distinct)
+            {
+                appender.CreateRow().AppendValue(value).AppendValue(hash(value)).EndRow();
+            }
+        }
+
+        DuckDb.Execute(db, $"""
+            CREATE OR REPLACE TABLE checked AS
+            SELECT c.*, m.{token} FROM checked c LEFT JOIN {map} m ON c.{source} = m.value ORDER BY c.source_row
+            """);
+    }
+
+    private static void WriteQuarantine(DuckDBConnection db, LandedExtract extract, DatasetLayout layout)
+    {
+        // Only where and why: the row's contents stay in the landing file, which is never copied.
+        AtomicFile.Write(layout.QuarantineFile(extract.Feed, extract.ExtractId), temporary => DuckDb.Execute(db, $"""
+            COPY (
+              SELECT {Sql.Literal(extract.ExtractId)} AS extract_id, {Sql.Literal(extract.Feed)} AS feed,
+                     {Sql.Literal(extract.FileName)} AS file_name, source_row,
+                     split_part(failure, '|', 1) AS column_name, split_part(failure, '|', 2) AS reason
+              FROM checked WHERE failure IS NOT NULL ORDER BY source_row
+            ) TO {Sql.Path(temporary)} (FORMAT parquet, COMPRESSION zstd)
+            """));
+    }
+
+    private static long WriteStaged(
+        DuckDBConnection db, LandedExtract extract, FeedSchema schema, IReadOnlySet<string> present, IReadOnlySet<string> identity, DatasetLayout layout)
+    {
+        // Content columns cast to their types; identity replaced by its pseudonymised form.
+        var content = schema.ContentColumns.Select(c => present.Contains(c.Name)
+            ? $"{ValidationSql.CastExpression(c)} AS {Sql.Identifier(c.Name)}"
+            : $"CAST(NULL AS {c.DuckDbType}) AS {Sql.Identifier(c.Name)}");
+        var birthMonth = identity.Contains("date_of_birth") ? "strftime(TRY_STRPTIME(date_of_birth, '%Y-%m-%d'), '%Y-%m')" : "NULL";
+        var sex = identity.Contains("sex") ? "sex" : "NULL";
+        var lsoa = identity.Contains("postcode") && File.Exists(layout.PostcodeLookup) ? "p.lsoa11cd" : "CAST(NULL AS VARCHAR)";
+        var postcodeJoin = lsoa == "p.lsoa11cd"
+            ? $"""
+               LEFT JOIN (SELECT upper(replace(postcode, ' ', '')) AS postcode_key, any_value(lsoa11cd) AS lsoa11cd
+                          FROM read_csv({Sql.Path(layout.PostcodeLookup)}, header = true, all_varchar = true) GROUP BY 1) p
+                 ON upper(replace(c.postcode, ' ', '')) = p.postcode_key
+               """
+            : "";
+
+        AtomicFile.Write(layout.StagedFile(extract.Feed, extract.ExtractId), temporary => DuckDb.Execute(db, $"""
+            COPY (
+              SELECT {Sql.Literal(extract.ExtractId)} AS extract_id, {Sql.Literal(extract.Provider)} AS extract_provider,
+                     {Sql.Literal(extract.Period)} AS extract_period, source_row,
+                     {string.Join(",\n         ", content)},
+                     person_token, {birthMonth} AS birth_month, {sex} AS sex, {lsoa} AS lsoa11cd, household_token
+              FROM checked c {postcodeJoin}
+              WHERE failure IS NULL ORDER BY source_row
+            ) TO {Sql.Path(temporary)} (FORMAT parquet, COMPRESSION zstd)
+            """));
+        return DuckDb.Scalar<long>(db, $"SELECT count(*) FROM read_parquet({Sql.Path(layout.StagedFile(extract.Feed, extract.ExtractId))})");
+    }
+
+    private static Dictionary<string, long> QuarantineReasons(DuckDBConnection db)
+    {
+        var reasons = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var command = db.CreateCommand();
+        command.CommandText = "SELECT split_part(failure, '|', 2), count(*) FROM checked WHERE failure IS NOT NULL GROUP BY 1 ORDER BY 1";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            reasons[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return reasons;
+    }
+}

@@ -1,0 +1,46 @@
+namespace LinkedDataset.Pipeline.Storage;
+
+/// <summary>
+/// Where everything lives under one dataset folder. The one place that knows the layout:
+/// <code>
+/// landing/&lt;feed&gt;/&lt;feed&gt;_&lt;provider&gt;_&lt;YYYY-MM&gt;.csv   files as providers drop them, never modified
+/// landing/_reference/postcode_lsoa.csv            postcode → LSOA lookup supplied with the extracts
+/// staging/&lt;feed&gt;/&lt;extract id&gt;.parquet           validated, typed, pseudonymised rows
+/// staging/&lt;feed&gt;/&lt;extract id&gt;.json              what staging did with that extract (counts, versions)
+/// quarantine/&lt;feed&gt;/&lt;extract id&gt;.parquet        rejected rows: source row, column, reason (no row contents)
+/// linkage/link_table.parquet                      person_token → person_id (the only place tokens meet ids)
+/// lake/snapshots/&lt;snapshot id&gt;/...               published linked dataset + manifest.json
+/// lake/CURRENT                                    id of the newest complete snapshot
+/// logs/                                           run logs (counts and ids only)
+/// </code>
+/// </summary>
+public sealed record DatasetLayout(string Root)
+{
+    public string Landing => Path.Combine(Root, "landing");
+
+    public string LandingFeed(string feed) => Path.Combine(Landing, feed);
+
+    public string PostcodeLookup => Path.Combine(Landing, "_reference", "postcode_lsoa.csv");
+
+    public string Staging => Path.Combine(Root, "staging");
+
+    public string StagedFile(string feed, string extractId) => Path.Combine(Staging, feed, extractId + ".parquet");
+
+    public string StagingReport(string feed, string extractId) => Path.Combine(Staging, feed, extractId + ".json");
+
+    public string QuarantineFile(string feed, string extractId) => Path.Combine(Root, "quarantine", feed, extractId + ".parquet");
+
+    public string LinkTable => Path.Combine(Root, "linkage", "link_table.parquet");
+
+    public string Snapshots => Path.Combine(Root, "lake", "snapshots");
+
+    public string Snapshot(string snapshotId) => Path.Combine(Snapshots, snapshotId);
+
+    public string CurrentSnapshotPointer => Path.Combine(Root, "lake", "CURRENT");
+
+    public string Logs => Path.Combine(Root, "logs");
+
+    /// <summary>The id of the newest complete snapshot, or null when none has been published.</summary>
+    public string? CurrentSnapshotId =>
+        File.Exists(CurrentSnapshotPointer) ? File.ReadAllText(CurrentSnapshotPointer).Trim() is { Length: > 0 } id ? id : null : null;
+}

@@ -1,0 +1,15 @@
+namespace LinkedDataset.Pipeline.Storage;
+
+/// <summary>What a published snapshot holds and how it was made. Written last: a snapshot is complete only with it.</summary>
+public sealed record SnapshotManifest(
+    string SnapshotId,
+    DateTimeOffset CreatedUtc,
+    string CodeVersion,
+    string KeyId,
+    IReadOnlyList<SnapshotExtract> Extracts,
+    IReadOnlyDictionary<string, long> TableRows,
+    IReadOnlyDictionary<string, long> DuplicatesRemoved,
+    IReadOnlyDictionary<string, string> SchemaVersions);
+
+/// <summary>One extract in a snapshot.</summary>
+public sealed record SnapshotExtract(string ExtractId, string Feed, string Provider, string Period, long RowsStaged);

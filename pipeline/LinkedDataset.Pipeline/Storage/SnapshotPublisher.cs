@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using DuckDB.NET.Data;
+using LinkedDataset.Pipeline.Common;
+using LinkedDataset.Pipeline.Feeds;
+using LinkedDataset.Pipeline.Linkage;
+using LinkedDataset.Pipeline.Staging;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LinkedDataset.Pipeline.Storage;
+
+/// <summary>What to publish: the staged extracts that make up the snapshot.</summary>
+public sealed record PublishOptions(DatasetLayout Layout, IReadOnlyList<StagingReport> Extracts, string KeyId, DuckDbLimits? Limits = null);
+
+/// <summary>The published snapshot and what linkage did.</summary>
+public sealed record PublishResult(string SnapshotId, string Path, bool AlreadyPublished, SnapshotManifest Manifest, IReadOnlyDictionary<string, LinkRate> LinkRates, double Seconds);
+
+/// <summary>Rows of one feed linked to the person index.</summary>
+public sealed record LinkRate(long Rows, long Linked)
+{
+    public double Rate => Rows == 0 ? 0 : (double)Linked / Rows;
+}
+
+/// <summary>
+/// Links the staged extracts and publishes them as a snapshot of the linked dataset: Parquet (zstd)
+/// partitioned by table and month, plus a manifest. Everything is written under a temporary folder
+/// that is renamed into place when complete, so readers see the old snapshot or the new one, never
+/// half of one. The snapshot id is a hash of its inputs: publishing the same inputs again is a no-op.
+/// </summary>
+public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> schemas, ILogger? logger = null)
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    private readonly ILogger logger = logger ?? NullLogger.Instance;
+
+    public static string CodeVersion =>
+        typeof(SnapshotPublisher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
+
+    public PublishResult Publish(PublishOptions options, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var extracts = options.Extracts.Where(e => e.Status is StagingReport.Staged or StagingReport.AlreadyStaged)
+            .OrderBy(e => e.ExtractId, StringComparer.Ordinal).ToList();
+        if (!extracts.Any(e => e.Feed == "pmi"))
+        {
+            throw new PipelineException("No staged pmi extract: the person index is built from the GP registered population, so at least one pmi file must stage before publishing.");
+        }
+
+        var snapshotId = SnapshotId(extracts, options.KeyId);
+        var layout = options.Layout;
+        var target = layout.Snapshot(snapshotId);
+
+        using var db = DuckDb.OpenInMemory(options.Limits);
+        var duplicates = LoadStaged(db, layout, extracts);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        DeterministicLinker.UpdateLinkTable(db, layout.LinkTable);
+        DeterministicLinker.BuildPersonIndex(db, schemas["pmi"], Path.Combine(ProjectPaths.Reference, "geography", "imd2019_lsoa11_kent_medway.csv"));
+        var activityFeeds = FeedSchemaLoader.FeedNames.Where(f => f != "pmi").ToList();
+        foreach (var feed in activityFeeds)
+        {
+            DeterministicLinker.LinkActivity(db, schemas[feed]);
+        }
+
+        var linkRates = activityFeeds.ToDictionary(f => f, f => new LinkRate(
+            DuckDb.Scalar<long>(db, $"SELECT count(*) FROM linked_{f}"),
+            DuckDb.Scalar<long>(db, $"SELECT count(person_id) FROM linked_{f}")));
+
+        var alreadyPublished = Directory.Exists(target);
+        SnapshotManifest manifest;
+        if (alreadyPublished)
+        {
+            manifest = ReadManifest(target);
+            logger.LogInformation("Snapshot {SnapshotId} already published; the same inputs give the same snapshot.", snapshotId);
+        }
+        else
+        {
+            // The link table is the only file where tokens meet person ids. It is written before the
+            // snapshot; a crash after it only means a rerun finds those ids already assigned.
+            AtomicFile.Write(layout.LinkTable, temporary => DuckDb.Execute(db, $"COPY (SELECT * FROM link ORDER BY person_id) TO {Sql.Path(temporary)} (FORMAT parquet, COMPRESSION zstd)"));
+            manifest = WriteSnapshot(db, layout, snapshotId, extracts, options.KeyId, activityFeeds, duplicates);
+        }
+
+        AtomicFile.WriteAllText(layout.CurrentSnapshotPointer, snapshotId);
+        logger.LogInformation("Published snapshot {SnapshotId} from {Extracts} extracts.", snapshotId, extracts.Count);
+        return new PublishResult(snapshotId, target, alreadyPublished, manifest, linkRates, clock.Elapsed.TotalSeconds);
+    }
+
+    public static SnapshotManifest ReadManifest(string snapshotFolder) =>
+        JsonSerializer.Deserialize<SnapshotManifest>(File.ReadAllText(Path.Combine(snapshotFolder, "manifest.json")))
+        ?? throw new PipelineException($"Snapshot manifest in {snapshotFolder} is empty.");
+
+    /// <summary>
+    /// One table <c>staged_&lt;feed&gt;</c> per feed. A record sent more than once (same provider and
+    /// record id, in one delivery or several) is kept once: the copy from the latest extract period,
+    /// and within it the last row of the file. Returns the number removed per feed.
+    /// </summary>
+    private Dictionary<string, long> LoadStaged(DuckDBConnection db, DatasetLayout layout, IReadOnlyList<StagingReport> extracts)
+    {
+        var removed = new Dictionary<string, long>();
+        foreach (var feed in FeedSchemaLoader.FeedNames)
+        {
+            var schema = schemas[feed];
+            var files = extracts.Where(e => e.Feed == feed).Select(e => layout.StagedFile(feed, e.ExtractId)).ToList();
+            var recordId = Sql.Identifier(schema.RecordId);
+            if (files.Count == 0)
+            {
+                var empty = string.Join(", ", schema.ContentColumns.Select(c => $"CAST(NULL AS {c.DuckDbType}) AS {Sql.Identifier(c.Name)}"));
+                DuckDb.Execute(db, $"""
+                    CREATE TABLE staged_{feed} AS SELECT NULL::VARCHAR AS extract_id, NULL::VARCHAR AS extract_provider, NULL::VARCHAR AS extract_period,
+                      NULL::BIGINT AS source_row, {empty}, NULL::VARCHAR AS person_token, NULL::VARCHAR AS birth_month, NULL::VARCHAR AS sex,
+                      NULL::VARCHAR AS lsoa11cd, NULL::VARCHAR AS household_token LIMIT 0
+                    """);
+                removed[feed] = 0;
+                continue;
+            }
+
+            DuckDb.Execute(db, $"""
+                CREATE TABLE staged_{feed} AS
+                SELECT * FROM read_parquet({Sql.PathList(files)}, union_by_name = true)
+                QUALIFY row_number() OVER (PARTITION BY provider_code, {recordId} ORDER BY extract_period DESC, extract_id DESC, source_row DESC) = 1
+                """);
+            var total = extracts.Where(e => e.Feed == feed).Sum(e => e.RowsStaged);
+            removed[feed] = total - DuckDb.Scalar<long>(db, $"SELECT count(*) FROM staged_{feed}");
+        }
+
+        return removed;
+    }
+
+    private SnapshotManifest WriteSnapshot(
+        DuckDBConnection db, DatasetLayout layout, string snapshotId, IReadOnlyList<StagingReport> extracts, string keyId,
+        IReadOnlyList<string> activityFeeds, IReadOnlyDictionary<string, long> duplicates)
+    {
+        var target = layout.Snapshot(snapshotId);
+        var temporary = Path.Combine(layout.Snapshots, ".tmp-" + snapshotId);
+        if (Directory.Exists(temporary))
+        {
+            Directory.Delete(temporary, recursive: true); // left by an interrupted run: start it again
+        }
+
+        Directory.CreateDirectory(temporary);
+        var rows = new Dictionary<string, long>();
+        foreach (var table in new[] { "person", "registration" })
+        {
+            Directory.CreateDirectory(Path.Combine(temporary, table));
+            DuckDb.Execute(db, $"COPY {table} TO {Sql.Path(Path.Combine(temporary, table, table + ".parquet"))} (FORMAT parquet, COMPRESSION zstd)");
+            rows[table] = DuckDb.Scalar<long>(db, $"SELECT count(*) FROM {table}");
+        }
+
+        foreach (var feed in activityFeeds)
+        {
+            rows[feed] = DuckDb.Scalar<long>(db, $"SELECT count(*) FROM linked_{feed}");
+            var folder = Path.Combine(temporary, feed);
+            if (rows[feed] == 0)
+            {
+                // An empty table still gets a file, so its columns are readable.
+                Directory.CreateDirectory(folder);
+                DuckDb.Execute(db, $"COPY (SELECT * EXCLUDE (period) FROM linked_{feed}) TO {Sql.Path(Path.Combine(folder, "empty.parquet"))} (FORMAT parquet)");
+                continue;
+            }
+
+            DuckDb.Execute(db, $"COPY linked_{feed} TO {Sql.Path(folder)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (period), FILENAME_PATTERN 'part_{{i}}')");
+        }
+
+        var manifest = new SnapshotManifest(
+            snapshotId, DateTimeOffset.UtcNow, CodeVersion, keyId,
+            extracts.Select(e => new SnapshotExtract(e.ExtractId, e.Feed, e.Provider, e.Period, e.RowsStaged)).ToList(),
+            rows, duplicates, schemas.ToDictionary(s => s.Key, s => s.Value.Version));
+        File.WriteAllText(Path.Combine(temporary, "manifest.json"), JsonSerializer.Serialize(manifest, Json));
+        Directory.Move(temporary, target);
+        return manifest;
+    }
+
+    /// <summary>A hash of everything the snapshot's content depends on.</summary>
+    private string SnapshotId(IReadOnlyList<StagingReport> extracts, string keyId)
+    {
+        var inputs = new StringBuilder().AppendLine(CodeVersion).AppendLine(keyId);
+        foreach (var (feed, schema) in schemas.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            inputs.AppendLine(feed + ":" + schema.Version);
+        }
+
+        foreach (var e in extracts)
+        {
+            inputs.AppendLine(e.ExtractId);
+        }
+
+        return "snap-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(inputs.ToString())))[..12];
+    }
+}
