@@ -1,0 +1,31 @@
+namespace LinkedDataset.Pipeline.Identity;
+
+/// <summary>
+/// Privacy-preserving match tokens for probabilistic linkage (issue 4): each a keyed hash
+/// (32 lowercase hex characters) of one normalised identity part, with its own domain prefix so
+/// that equal strings in different fields give different tokens. A part is null when its input
+/// is missing or unusable.
+/// </summary>
+/// <param name="GivenName">Normalised given name (<see cref="IdentityNormaliser.Name"/>), domain <c>given:</c>.</param>
+/// <param name="FamilyName">Normalised family name, domain <c>family:</c>.</param>
+/// <param name="FamilyNamePhonetic">Soundex of the family name (<see cref="IdentityNormaliser.Soundex"/>), domain <c>soundex:</c>.</param>
+/// <param name="FirstInitial">First letter of the normalised given name, domain <c>initial:</c>.</param>
+/// <param name="DateOfBirth">Date of birth as <c>yyyy-MM-dd</c>, domain <c>dob:</c>.</param>
+/// <param name="YearOfBirth">Year of birth as <c>yyyy</c>, domain <c>yob:</c>.</param>
+/// <param name="DateOfBirthSwapped">
+/// Date of birth with day and month swapped, in the same <c>dob:</c> domain, so it equals the
+/// <see cref="DateOfBirth"/> token of a record whose day and month were transposed. Null when the
+/// day equals the month or the day is over 12 (the swap is not a different valid date).
+/// </param>
+/// <param name="Postcode">Normalised full postcode (<see cref="IdentityNormaliser.Postcode"/>), domain <c>postcode:</c>.</param>
+/// <param name="PostcodeSector">Postcode sector (<see cref="IdentityNormaliser.PostcodeSector"/>), domain <c>sector:</c>.</param>
+public sealed record MatchTokens(
+    string? GivenName,
+    string? FamilyName,
+    string? FamilyNamePhonetic,
+    string? FirstInitial,
+    string? DateOfBirth,
+    string? YearOfBirth,
+    string? DateOfBirthSwapped,
+    string? Postcode,
+    string? PostcodeSector);
