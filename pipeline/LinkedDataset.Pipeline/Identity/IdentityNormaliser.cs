@@ -8,9 +8,9 @@ namespace LinkedDataset.Pipeline.Identity;
 /// Normalises the parts of identity used for match tokens, so that the same person written two
 /// ways gives the same token. The rules (also in the README):
 /// <list type="bullet">
-/// <item><b>Names</b>: compatibility-decomposed (Unicode NFKD) and accents (combining marks)
-/// removed; upper case (invariant); letters with no decomposition folded (ß→SS, Æ→AE, Œ→OE,
-/// Ø→O, Ł→L, Đ/Ð→D, Þ→TH); every character that is not a letter (spaces, hyphens,
+/// <item><b>Names</b>: upper case (invariant); accents removed (Latin letters folded to their
+/// Unicode NFKD base letter by a fixed table, combining marks dropped; ß→SS, Æ→AE, Œ→OE, Ĳ→IJ,
+/// Ø→O, Ł→L, Đ/Ð→D, Þ→TH, Ħ→H; non-Latin letters kept as they are); every character that is not a letter (spaces, hyphens,
 /// apostrophes, full stops, digits, other punctuation) separates words; leading titles (MR, MRS,
 /// MS, MISS, MX, MASTER, DR, PROF, REV, SIR, DAME) are dropped while another word remains; the
 /// remaining words are <b>joined with no separator</b>. So double-barrelled and hyphenated names
@@ -28,6 +28,14 @@ namespace LinkedDataset.Pipeline.Identity;
 /// </summary>
 public static partial class IdentityNormaliser
 {
+    // Base letter of each character from U+00C0 (Latin-1 Supplement, Latin Extended-A and -B), '.' = none.
+    private const string LatinFold =
+        "AAAAAA.CEEEEIIII.NOOOOO..UUUUY..AAAAAA.CEEEEIIII.NOOOOO..UUUUY.YAAAAAACCCCCCCCDD..EEEEEEEEEEGGGGGGGGHH..IIIIIIIIII..JJKK.LLLLLL....NNNNNN...OOOOOO..RRRRRRSSSSSSSSTTTT..UUUUUUUUUUUUWWYYYZZZZZZS................................OO.............UU............................AAIIOOUUUUUUUUUU.AAAA....GGKKOOOO..J...GG..NNAA....AAAAEEEEIIIIOOOORRRRUUUUSSTT..HH......AAEEOOOOOOOOYY............................";
+
+    // Base letter of each character from U+1E00 (Latin Extended Additional), '.' = none.
+    private const string LatinExtendedAdditionalFold =
+        "AABBBBBBCCDDDDDDDDDDEEEEEEEEEEFFGGHHHHHHHHHHIIIIKKKKKKLLLLLLLLMMMMMMNNNNNNNNOOOOOOOOPPPPRRRRRRRRSSSSSSSSSSTTTTTTTTUUUUUUUUUUVVVVWWWWWWWWWWXXXXYYZZZZZZHTWY.S....AAAAAAAAAAAAAAAAAAAAAAAAEEEEEEEEEEEEEEEEIIIIOOOOOOOOOOOOOOOOOOOOOOOOUUUUUUUUUUUUUUYYYYYYYY......";
+
     private static readonly HashSet<string> Titles =
         ["MR", "MRS", "MS", "MISS", "MX", "MASTER", "DR", "PROF", "REV", "SIR", "DAME"];
 
@@ -39,15 +47,14 @@ public static partial class IdentityNormaliser
             return null;
         }
 
-        var decomposed = raw.IsNormalized(NormalizationForm.FormKD) ? raw : raw.Normalize(NormalizationForm.FormKD);
         var words = new List<string>(4);
-        var word = new StringBuilder(decomposed.Length);
-        foreach (var ch in decomposed)
+        var word = new StringBuilder(raw.Length + 4);
+        foreach (var ch in raw)
         {
             var category = CharUnicodeInfo.GetUnicodeCategory(ch);
             if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark)
             {
-                continue;
+                continue; // combining accents of decomposed input
             }
 
             if (!char.IsLetter(ch))
@@ -56,18 +63,7 @@ public static partial class IdentityNormaliser
                 continue;
             }
 
-            var upper = char.ToUpperInvariant(ch);
-            switch (upper)
-            {
-                case 'ß' or 'ẞ': word.Append("SS"); break;
-                case 'Æ': word.Append("AE"); break;
-                case 'Œ': word.Append("OE"); break;
-                case 'Ø': word.Append('O'); break;
-                case 'Ł': word.Append('L'); break;
-                case 'Đ' or 'Ð': word.Append('D'); break;
-                case 'Þ': word.Append("TH"); break;
-                default: word.Append(upper); break;
-            }
+            AppendFolded(char.ToUpperInvariant(ch), word);
         }
 
         Flush(word, words);
@@ -87,6 +83,43 @@ public static partial class IdentityNormaliser
                 word.Clear();
             }
         }
+    }
+
+    /// <summary>
+    /// Appends an upper-case letter with its accent removed. A table (generated from Unicode NFKD
+    /// decompositions of Latin-1 Supplement, Latin Extended-A/B and Latin Extended Additional)
+    /// is used rather than <see cref="string.Normalize()"/>, which does nothing under invariant
+    /// globalization and could differ between platforms: a provider at source and the pipeline
+    /// must produce identical tokens.
+    /// </summary>
+    private static void AppendFolded(char upper, StringBuilder word)
+    {
+        switch (upper)
+        {
+            case < '\u0080':
+                word.Append(upper);
+                return;
+            case 'ß' or 'ẞ': word.Append("SS"); return;
+            case 'Æ' or 'Ǣ' or 'Ǽ': word.Append("AE"); return;
+            case 'Œ': word.Append("OE"); return;
+            case 'Ĳ': word.Append("IJ"); return;
+            case 'Þ': word.Append("TH"); return;
+            case 'Ø' or 'Ǿ': word.Append('O'); return;
+            case 'Ł' or 'Ŀ': word.Append('L'); return;
+            case 'Đ' or 'Ð': word.Append('D'); return;
+            case 'Ħ': word.Append('H'); return;
+            case 'Ŧ': word.Append('T'); return;
+            case 'Ŋ': word.Append('N'); return;
+            case >= '\uFF21' and <= '\uFF3A': word.Append((char)('A' + (upper - '\uFF21'))); return; // full-width
+        }
+
+        var folded = upper switch
+        {
+            >= '\u00C0' and <= '\u024F' => LatinFold[upper - '\u00C0'],
+            >= '\u1E00' and <= '\u1EFF' => LatinExtendedAdditionalFold[upper - '\u1E00'],
+            _ => '.',
+        };
+        word.Append(folded == '.' ? upper : folded);
     }
 
     /// <summary>
