@@ -224,7 +224,7 @@ public static partial class SyntheticGenerator
                 }
 
                 // Births to women 18-44.
-                if (p.Sex == 2 && age is >= 18 and <= 44 && !p.CareHome && rng.Chance(0.058 / 12))
+                if (p.Sex == 2 && age is >= 18 and <= 44 && !p.CareHome && rng.Chance(0.07 / 12))
                 {
                     births.Add((p, monthStart.AddDays(rng.Next(activeDays))));
                 }
