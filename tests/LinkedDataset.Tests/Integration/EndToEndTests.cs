@@ -8,7 +8,8 @@ using LinkedDataset.Pipeline.Storage;
 namespace LinkedDataset.Tests.Integration;
 
 /// <summary>The whole path, synthetic extracts to a released answer, checked against the truth file.</summary>
-public class EndToEndTests(EndToEndFixture run) : IClassFixture<EndToEndFixture>
+[Collection(EndToEndCollection.Name)]
+public class EndToEndTests(EndToEndFixture run)
 {
     [Fact]
     public void Run_StagesEveryExtract_AndAccountsForEveryRow()
