@@ -85,13 +85,14 @@ public sealed class Rekeyer(IReadOnlyDictionary<string, FeedSchema> schemas, ILo
         foreach (var extract in pmiExtracts)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var command = db.CreateCommand();
-            command.CommandText = $"""
-                SELECT DISTINCT nhs_number FROM read_csv({Sql.Path(extract.Path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', auto_detect = false, strict_mode = true)
-                WHERE nhs_number IS NOT NULL
-                """;
             try
             {
+                DuckDb.Execute(db, $"""
+                    CREATE OR REPLACE TEMP TABLE pmi_file AS
+                    SELECT * FROM read_csv({Sql.Path(extract.Path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true)
+                    """);
+                using var command = db.CreateCommand();
+                command.CommandText = "SELECT DISTINCT nhs_number FROM pmi_file WHERE nhs_number IS NOT NULL";
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
