@@ -46,7 +46,7 @@ public sealed record SourcePseudonymiseResult(
 public sealed class SourcePseudonymiser(IReadOnlyDictionary<string, FeedSchema> schemas)
 {
     /// <summary>Identity tuples whose tokens are remembered; the cache is emptied when full.</summary>
-    public const int CacheCapacity = 65_536;
+    public const int CacheCapacity = 8_192;
 
     private static readonly string[] IdentityInputs = ["nhs_number", "given_name", "family_name", "date_of_birth", "postcode", "uprn", "sex"];
 
