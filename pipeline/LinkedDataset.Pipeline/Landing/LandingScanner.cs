@@ -37,8 +37,16 @@ public static class LandingScanner
     public static LandedExtract Describe(string feed, string path)
     {
         var (provider, period) = ParseName(feed, Path.GetFileName(path));
-        return new LandedExtract(feed, provider, period, path, ContentHash(path));
+        return new LandedExtract(feed, provider, period, path, ExtractId(feed, provider, period, ContentHash(path)));
     }
+
+    /// <summary>
+    /// The extract id: a hash of feed, provider, period and content. The same bytes delivered again
+    /// for the same provider-feed-period are the same extract; two providers' identical files
+    /// (say, header only) are not.
+    /// </summary>
+    public static string ExtractId(string feed, string provider, string period, string contentHash) =>
+        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{feed}|{provider}|{period}|{contentHash}")))[..16];
 
     /// <summary>Splits <c>&lt;feed&gt;_&lt;provider&gt;_&lt;YYYY-MM&gt;.csv</c>; a name that does not fit is a clear error.</summary>
     public static (string Provider, string Period) ParseName(string feed, string fileName)
@@ -63,10 +71,10 @@ public static class LandingScanner
         return (provider, period);
     }
 
-    /// <summary>First 16 hex digits of the SHA-256 of the file's bytes.</summary>
+    /// <summary>The SHA-256 of the file's bytes, in hex.</summary>
     public static string ContentHash(string path)
     {
         using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream))[..16];
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

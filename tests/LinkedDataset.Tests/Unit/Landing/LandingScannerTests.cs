@@ -34,4 +34,20 @@ public class LandingScannerTests
         LandingScanner.ContentHash(folder.Combine("a.csv")).Should().Be(LandingScanner.ContentHash(folder.Combine("b.csv")))
             .And.NotBe(LandingScanner.ContentHash(folder.Combine("c.csv")));
     }
+
+    [Fact]
+    public void ExtractId_DiffersBetweenProvidersOrPeriods_ForIdenticalBytes()
+    {
+        // Two header-only files from different providers must stay two extracts.
+        var content = new string('a', 64);
+        var ids = new[]
+        {
+            LandingScanner.ExtractId("apc", "RVV", "2025-04", content),
+            LandingScanner.ExtractId("apc", "RWF", "2025-04", content),
+            LandingScanner.ExtractId("apc", "RVV", "2025-05", content),
+            LandingScanner.ExtractId("ae", "RVV", "2025-04", content),
+        };
+        ids.Should().OnlyHaveUniqueItems();
+        LandingScanner.ExtractId("apc", "RVV", "2025-04", content).Should().Be(ids[0]);
+    }
 }
