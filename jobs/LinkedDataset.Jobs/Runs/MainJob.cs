@@ -3,6 +3,7 @@ using System.Diagnostics;
 using LinkedDataset.Analysis.Measures;
 using LinkedDataset.Pipeline.Disclosure;
 using LinkedDataset.Pipeline.Feeds;
+using LinkedDataset.Pipeline.Governance;
 using LinkedDataset.Pipeline.Landing;
 using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
@@ -109,6 +110,7 @@ public sealed class MainJob(ILoggerFactory loggers)
         var snapshot = new SnapshotPublisher(schemas, loggers.CreateLogger<SnapshotPublisher>())
             .Publish(new PublishOptions(layout, ordered, key.KeyId, options.Limits), cancellationToken);
         progress.Finish(Publish);
+        AuditLog.For(layout).RecordRun("ldp run", key.KeyId, ordered, snapshot.SnapshotId, snapshot.AlreadyPublished);
         timings.Add((Publish, clock.Elapsed));
         clock.Restart();
 

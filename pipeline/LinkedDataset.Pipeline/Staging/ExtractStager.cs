@@ -12,8 +12,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LinkedDataset.Pipeline.Staging;
 
-/// <summary>What staging needs besides the extract itself.</summary>
-public sealed record StagingOptions(DatasetLayout Layout, PseudonymKey Key, DuckDbLimits? Limits = null);
+/// <summary>What staging needs besides the extract itself; <paramref name="Forms"/> defaults to <see cref="FeedForms.Configured"/>.</summary>
+public sealed record StagingOptions(DatasetLayout Layout, PseudonymKey Key, DuckDbLimits? Limits = null, FeedForms? Forms = null);
 
 /// <summary>
 /// Stages one landed extract: reads it with DuckDB, checks every row against the feed schema,
@@ -30,7 +30,7 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
     public StagingReport Stage(LandedExtract extract, StagingOptions options, CancellationToken cancellationToken = default)
     {
         var reportPath = options.Layout.StagingReport(extract.Feed, extract.ExtractId);
-        if (TryReadReport(reportPath) is { Status: StagingReport.Staged } done)
+        if (TryReadReport(reportPath) is { Status: StagingReport.Staged } done && done.KeyId == options.Key.KeyId)
         {
             return done with { Status = StagingReport.AlreadyStaged, Seconds = 0 };
         }
@@ -65,23 +65,24 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
     {
         using var db = DuckDb.OpenInMemory(options.Limits);
         var header = ReadRaw(db, extract);
-        var warnings = CheckHeader(extract, schema, header);
+        var form = CheckForm(db, extract, schema, header, options);
+        var warnings = CheckHeader(extract, schema, ContentHeader(header, form));
         cancellationToken.ThrowIfCancellationRequested();
 
         var present = header.ToHashSet();
         var identity = schema.IdentityColumns.Where(c => present.Contains(c.Name)).Select(c => c.Name).ToHashSet();
         DuckDb.Execute(db, $"""
             CREATE TABLE checked AS
-            SELECT *, {ValidationSql.FailureExpression(schema, present)} AS failure
+            SELECT *, {FailureSql(schema, present, form)} AS failure
             FROM raw
             """);
 
         var rowsRead = DuckDb.Scalar<long>(db, "SELECT count(*) FROM raw");
-        AddTokens(db, options.Key, identity);
+        AddIdentityTokens(db, options.Key, identity, present, form);
         cancellationToken.ThrowIfCancellationRequested();
 
         WriteQuarantine(db, extract, options.Layout);
-        var staged = WriteStaged(db, extract, schema, present, identity, options.Layout);
+        var staged = WriteStaged(db, extract, schema, present, identity, options.Layout, form);
         var reasons = QuarantineReasons(db);
         var quarantined = reasons.Values.Sum();
         if (rowsRead != staged + quarantined)
@@ -205,7 +206,7 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
     }
 
     private static long WriteStaged(
-        DuckDBConnection db, LandedExtract extract, FeedSchema schema, IReadOnlySet<string> present, IReadOnlySet<string> identity, DatasetLayout layout)
+        DuckDBConnection db, LandedExtract extract, FeedSchema schema, IReadOnlySet<string> present, IReadOnlySet<string> identity, DatasetLayout layout, FeedForm form)
     {
         // Content columns cast to their types; identity replaced by its pseudonymised form.
         var content = schema.ContentColumns.Select(c => present.Contains(c.Name)
@@ -214,6 +215,7 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
         var birthMonth = identity.Contains("date_of_birth") ? "strftime(TRY_STRPTIME(date_of_birth, '%Y-%m-%d'), '%Y-%m')" : "NULL";
         var sex = identity.Contains("sex") ? "sex" : "NULL";
         var lsoa = identity.Contains("postcode") && File.Exists(layout.PostcodeLookup) ? "p.lsoa11cd" : "CAST(NULL AS VARCHAR)";
+        (birthMonth, lsoa) = PseudonymisedDerived(form) ?? (birthMonth, lsoa);
         var postcodeJoin = lsoa == "p.lsoa11cd"
             ? $"""
                LEFT JOIN (SELECT upper(replace(postcode, ' ', '')) AS postcode_key, any_value(lsoa11cd) AS lsoa11cd
@@ -227,7 +229,7 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
               SELECT {Sql.Literal(extract.ExtractId)} AS extract_id, {Sql.Literal(extract.Provider)} AS extract_provider,
                      {Sql.Literal(extract.Period)} AS extract_period, source_row,
                      {string.Join(",\n         ", content)},
-                     person_token, {birthMonth} AS birth_month, {sex} AS sex, {lsoa} AS lsoa11cd, household_token
+                     person_token, {birthMonth} AS birth_month, {sex} AS sex, {lsoa} AS lsoa11cd, household_token, {MatchTokenSelect}
               FROM checked c {postcodeJoin}
               WHERE failure IS NULL ORDER BY source_row
             ) TO {Sql.Path(temporary)} (FORMAT parquet, COMPRESSION zstd)

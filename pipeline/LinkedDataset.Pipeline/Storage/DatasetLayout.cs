@@ -12,6 +12,8 @@ namespace LinkedDataset.Pipeline.Storage;
 /// lake/snapshots/&lt;snapshot id&gt;/...               published linked dataset + manifest.json
 /// lake/CURRENT                                    id of the newest complete snapshot
 /// logs/                                           run logs (counts and ids only)
+/// audit/audit.jsonl                               append-only audit log (ids, never row data or keys)
+/// extracts/&lt;project&gt;/&lt;release id&gt;/             project extracts, person ids re-keyed per project
 /// </code>
 /// </summary>
 public sealed record DatasetLayout(string Root)
@@ -39,6 +41,10 @@ public sealed record DatasetLayout(string Root)
     public string CurrentSnapshotPointer => Path.Combine(Root, "lake", "CURRENT");
 
     public string Logs => Path.Combine(Root, "logs");
+
+    public string AuditLog => Path.Combine(Root, "audit", "audit.jsonl");
+
+    public string ProjectExtracts(string project) => Path.Combine(Root, "extracts", project);
 
     /// <summary>The id of the newest complete snapshot, or null when none has been published.</summary>
     public string? CurrentSnapshotId =>

@@ -1,0 +1,184 @@
+using DuckDB.NET.Data;
+using LinkedDataset.Pipeline.Common;
+using LinkedDataset.Pipeline.Feeds;
+using LinkedDataset.Pipeline.Identity;
+using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Storage;
+
+namespace LinkedDataset.Pipeline.Staging;
+
+/// <summary>
+/// The two forms an extract can arrive in (issue 4): identifiable (staging pseudonymises it) or
+/// pseudonymised at source (staging checks the key id and keeps the tokens). Also the match
+/// tokens staged for identifiable extracts.
+/// </summary>
+public sealed partial class ExtractStager
+{
+    private static readonly string MatchTokenSelect = string.Join(", ", PseudonymisedForm.MatchTokenColumns.Select(Sql.Identifier));
+
+    /// <summary>
+    /// Checks the header against the feed's configured form and, for a pseudonymised extract, that
+    /// its key id is the pipeline key's. Refuses the file (a <see cref="PipelineException"/> naming
+    /// the file, never a key) otherwise. Returns the form.
+    /// </summary>
+    private static FeedForm CheckForm(DuckDBConnection db, LandedExtract extract, FeedSchema schema, IReadOnlyList<string> header, StagingOptions options)
+    {
+        var form = (options.Forms ?? FeedForms.Configured).FormOf(extract.Feed);
+        var identity = schema.IdentityColumns.Select(c => c.Name).Where(n => n != PseudonymisedForm.Sex && header.Contains(n)).ToList();
+        var pseudonymised = PseudonymisedForm.Columns.Where(n => n != PseudonymisedForm.Sex && header.Contains(n)).ToList();
+        if (form == FeedForm.Identifiable && pseudonymised.Count > 0)
+        {
+            throw new PipelineException(
+                $"{extract.FileName}: refused: feed '{extract.Feed}' is configured identifiable (schemas/{FeedForms.FileName}) but this extract has pseudonymised column(s) {string.Join(", ", pseudonymised)}. " +
+                "Ask the provider for the identifiable extract, or configure the feed as pseudonymised.");
+        }
+
+        if (form == FeedForm.Identifiable)
+        {
+            return form;
+        }
+
+        if (identity.Count > 0)
+        {
+            throw new PipelineException(
+                $"{extract.FileName}: refused: feed '{extract.Feed}' is configured pseudonymised at source (schemas/{FeedForms.FileName}) but this extract has identity column(s) {string.Join(", ", identity)}. " +
+                "Ask the provider to run 'ldp pseudonymise' on it and send the output, or configure the feed as identifiable.");
+        }
+
+        var missing = new[] { PseudonymisedForm.PersonToken, PseudonymisedForm.KeyId }.Where(c => !header.Contains(c)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new PipelineException($"{extract.FileName}: refused: a pseudonymised extract needs column(s) {string.Join(", ", missing)}; it should be the output of 'ldp pseudonymise'.");
+        }
+
+        var keyIds = new List<string?>();
+        using (var command = db.CreateCommand())
+        {
+            command.CommandText = "SELECT DISTINCT key_id FROM raw ORDER BY 1 LIMIT 5";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                keyIds.Add(reader.IsDBNull(0) ? null : reader.GetString(0));
+            }
+        }
+
+        if (keyIds.Any(k => k != options.Key.KeyId))
+        {
+            var found = string.Join(", ", keyIds.Where(k => k != options.Key.KeyId).Select(k => k is null ? "(empty)" : k.Length == 16 && k.All(char.IsAsciiHexDigitLower) ? k : "(not a key id)"));
+            throw new PipelineException(
+                $"{extract.FileName}: refused: pseudonymised with key id {found}, but the pipeline's key has id {options.Key.KeyId}. " +
+                "Its tokens would not link. Ask the provider to pseudonymise with the agreed key, or stage with the key they used.");
+        }
+
+        return form;
+    }
+
+    /// <summary>The header as <see cref="CheckHeader"/> should see it: the pseudonymised columns are expected, not extra, in that form.</summary>
+    private static IReadOnlyList<string> ContentHeader(IReadOnlyList<string> header, FeedForm form) =>
+        form == FeedForm.Pseudonymised ? header.Where(h => h == PseudonymisedForm.Sex || !PseudonymisedForm.Columns.Contains(h)).ToList() : header;
+
+    /// <summary>The row failure expression: the schema's checks, plus token and birth month shape for a pseudonymised extract.</summary>
+    private static string FailureSql(FeedSchema schema, IReadOnlySet<string> header, FeedForm form)
+    {
+        var checks = ValidationSql.FailureExpression(schema, header);
+        if (form == FeedForm.Identifiable)
+        {
+            return checks;
+        }
+
+        var tokens = new[] { PseudonymisedForm.PersonToken, PseudonymisedForm.HouseholdToken }.Concat(PseudonymisedForm.MatchTokenColumns)
+            .Where(header.Contains)
+            .Select(c => $"CASE WHEN {Sql.Identifier(c)} IS NOT NULL AND NOT regexp_full_match({Sql.Identifier(c)}, '[0-9a-f]{{32}}') THEN {Sql.Literal(c + "|invalid_token")} END");
+        var birthMonth = header.Contains(PseudonymisedForm.BirthMonth)
+            ? [$"CASE WHEN birth_month IS NOT NULL AND TRY_STRPTIME(birth_month || '-01', '%Y-%m-%d') IS NULL THEN 'birth_month|{ValidationSql.Reasons.InvalidDate}' END"]
+            : Array.Empty<string>();
+        return $"COALESCE({checks}, {string.Join(", ", tokens.Concat(birthMonth).Append("NULL"))})";
+    }
+
+    /// <summary>Identity tokens on table <c>checked</c>: computed for an identifiable extract, taken from the file (empty when absent) for a pseudonymised one.</summary>
+    private static void AddIdentityTokens(DuckDBConnection db, PseudonymKey key, IReadOnlySet<string> identity, IReadOnlySet<string> header, FeedForm form)
+    {
+        if (form == FeedForm.Identifiable)
+        {
+            AddTokens(db, key, identity);
+            AddMatchTokens(db, key, identity);
+            return;
+        }
+
+        foreach (var column in PseudonymisedForm.Columns.Where(c => !header.Contains(c)))
+        {
+            DuckDb.Execute(db, $"ALTER TABLE checked ADD COLUMN {Sql.Identifier(column)} VARCHAR");
+        }
+    }
+
+    /// <summary>
+    /// The match tokens of an identifiable extract, one column each (as <c>ldp pseudonymise</c>
+    /// writes them). Each distinct (given name, family name, date of birth, postcode) is hashed once
+    /// in .NET and joined back in DuckDB.
+    /// </summary>
+    private static void AddMatchTokens(DuckDBConnection db, PseudonymKey key, IReadOnlySet<string> identity)
+    {
+        string[] parts = ["given_name", "family_name", "date_of_birth", "postcode"];
+        var present = parts.Where(identity.Contains).ToList();
+        if (present.Count == 0)
+        {
+            foreach (var column in PseudonymisedForm.MatchTokenColumns)
+            {
+                DuckDb.Execute(db, $"ALTER TABLE checked ADD COLUMN {Sql.Identifier(column)} VARCHAR");
+            }
+
+            return;
+        }
+
+        var tokenColumns = string.Join(", ", PseudonymisedForm.MatchTokenColumns.Select(c => Sql.Identifier(c) + " VARCHAR"));
+        DuckDb.Execute(db, $"CREATE TEMP TABLE match_token_map ({string.Join(", ", present.Select(p => p + " VARCHAR"))}, {tokenColumns})");
+        var distinct = new List<string?[]>();
+        using (var command = db.CreateCommand())
+        {
+            command.CommandText = $"SELECT DISTINCT {string.Join(", ", present)} FROM checked WHERE failure IS NULL";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                distinct.Add(present.Select((_, i) => reader.IsDBNull(i) ? null : reader.GetString(i)).ToArray());
+            }
+        }
+
+        using var pseudonymiser = new Pseudonymiser(key);
+        using (var appender = db.CreateAppender("match_token_map"))
+        {
+            foreach (var values in distinct)
+            {
+                string? Part(string name) => present.IndexOf(name) is >= 0 and var i ? values[i] : null;
+                var tokens = PseudonymisedForm.Values(pseudonymiser.MatchTokens(
+                    Part("given_name"), Part("family_name"), PseudonymisedForm.ParseDateOfBirth(Part("date_of_birth")), Part("postcode")));
+                var row = appender.CreateRow();
+                foreach (var value in values.Concat(tokens))
+                {
+                    if (value is null)
+                    {
+                        row.AppendNullValue();
+                    }
+                    else
+                    {
+                        row.AppendValue(value);
+                    }
+                }
+
+                row.EndRow();
+            }
+        }
+
+        DuckDb.Execute(db, $"""
+            CREATE OR REPLACE TABLE checked AS
+            SELECT c.*, {string.Join(", ", PseudonymisedForm.MatchTokenColumns.Select(t => "m." + Sql.Identifier(t)))}
+            FROM checked c LEFT JOIN match_token_map m ON {string.Join(" AND ", present.Select(p => $"c.{p} IS NOT DISTINCT FROM m.{p}"))} AND c.failure IS NULL
+            ORDER BY c.source_row
+            """);
+    }
+
+    /// <summary>Birth month and LSOA as staged: derived from the identifiers, or taken from a pseudonymised extract.</summary>
+    private static (string BirthMonth, string Lsoa)? PseudonymisedDerived(FeedForm form) =>
+        form == FeedForm.Pseudonymised
+            ? ("strftime(TRY_STRPTIME(c.birth_month || '-01', '%Y-%m-%d'), '%Y-%m')", "c.lsoa11cd")
+            : null;
+}
