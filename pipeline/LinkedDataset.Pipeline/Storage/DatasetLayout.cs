@@ -13,10 +13,11 @@ namespace LinkedDataset.Pipeline.Storage;
 /// lake/CURRENT                                    id of the newest complete snapshot
 /// logs/                                           run logs (counts and ids only)
 /// </code>
+/// <paramref name="LandingRoot"/> moves <c>landing/</c> elsewhere (e.g. a share providers drop into); everything else stays under <paramref name="Root"/>.
 /// </summary>
-public sealed record DatasetLayout(string Root)
+public sealed record DatasetLayout(string Root, string? LandingRoot = null)
 {
-    public string Landing => Path.Combine(Root, "landing");
+    public string Landing => LandingRoot ?? Path.Combine(Root, "landing");
 
     public string LandingFeed(string feed) => Path.Combine(Landing, feed);
 
