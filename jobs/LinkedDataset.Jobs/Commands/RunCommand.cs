@@ -18,7 +18,7 @@ public static class RunCommand
         var memory = CommonOptions.MemoryLimit();
         var people = new Option<int>("--people") { Description = "People in the synthetic population generated when landing is empty.", DefaultValueFactory = _ => 50_000 };
         var months = new Option<int>("--months") { Description = "Months of synthetic extracts generated when landing is empty.", DefaultValueFactory = _ => 24 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the synthetic population.", DefaultValueFactory = _ => 42 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the synthetic population.", DefaultValueFactory = _ => 42 };
 
         var command = new Command("run", "Run the main job: generate a synthetic population if landing/ is empty, stage and pseudonymise every extract, link them into a Parquet snapshot, and print emergency admissions per 1,000 by age band and IMD quintile with a summary of the run.")
         {

@@ -12,7 +12,7 @@ public static class SynthCommand
     public static Command Create()
     {
         var people = new Option<int>("--people") { Description = "Number of people.", DefaultValueFactory = _ => 50_000 };
-        var seed = new Option<int>("--seed") { Description = "Random seed: the same parameters and seed give byte-identical output.", DefaultValueFactory = _ => 42 };
+        var seed = new Option<ulong>("--seed") { Description = "Random seed: the same parameters and seed give byte-identical output.", DefaultValueFactory = _ => 42 };
         var months = new Option<int>("--months") { Description = "Months of extracts, ending with --end-month.", DefaultValueFactory = _ => 24 };
         var endMonth = new Option<string>("--end-month") { Description = "Last month of extracts, YYYY-MM.", DefaultValueFactory = _ => "2026-03" };
         var output = new Option<string>("--out") { Description = "Folder for the extracts: <out>/<feed>/<feed>_<provider>_<YYYY-MM>.csv.", Required = true };

@@ -17,7 +17,7 @@ public sealed record MainJobOptions(
     string? KeyFile = null,
     int SyntheticPeople = 50_000,
     int SyntheticMonths = 24,
-    int SyntheticSeed = 42,
+    ulong SyntheticSeed = 42,
     int Workers = 2,
     DuckDbLimits? Limits = null);
 

@@ -105,7 +105,7 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
             // Insertion order is preserved, so rowid follows the file's row order.
             DuckDb.Execute(db, $"""
                 CREATE TABLE file_rows AS
-                SELECT * FROM read_csv({Sql.Path(extract.Path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', auto_detect = false, strict_mode = true);
+                SELECT * FROM read_csv({Sql.Path(extract.Path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true);
                 CREATE TABLE raw AS SELECT rowid + 1 AS source_row, * FROM file_rows;
                 """);
         }

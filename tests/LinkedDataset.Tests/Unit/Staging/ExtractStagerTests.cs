@@ -51,7 +51,7 @@ public class ExtractStagerTests
         using var folder = new TempFolder();
         var report = StageSixSpells(folder, out _, out _);
 
-        report.Status.Should().Be(StagingReport.Staged);
+        report.Status.Should().Be(StagingReport.Staged, report.Error);
         report.RowsRead.Should().Be(6);
         report.RowsStaged.Should().Be(3);
         report.RowsQuarantined.Should().Be(3);
