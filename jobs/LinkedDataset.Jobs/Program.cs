@@ -5,5 +5,6 @@ var root = new RootCommand("ldp: the LinkedDataset pipeline. Builds a linked, ps
 {
     RunCommand.Create(),
     SynthCommand.Create(),
+    ServeCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -22,7 +22,7 @@ public sealed class JobEnvironment(ServeSettings settings, JobStorage storage, I
     /// <summary>The lock that keeps publishes one at a time, across every worker sharing the storage.</summary>
     public const string PublishLock = "ldp:publish";
 
-    private readonly Lazy<IReadOnlyDictionary<string, FeedSchema>> schemas = new(FeedSchemaLoader.LoadAll);
+    private readonly Lazy<IReadOnlyDictionary<string, FeedSchema>> schemas = new(() => FeedSchemaLoader.LoadAll());
 
     public ServeSettings Settings { get; } = settings;
 

@@ -107,7 +107,7 @@ public sealed record ServeSettings
             Bind = configuration["Bind"] is { Length: > 0 } bind ? bind : defaults.Bind,
             Port = Int(configuration, "Port", defaults.Port),
             Worker = Bool(configuration, "Worker", false),
-            Workers = Int(configuration, "Workers", defaults.Workers),
+            Workers = Int(configuration, "Workers", 0) is var workers && workers > 0 ? workers : defaults.Workers,
             DuckDbThreads = Int(configuration, "DuckDbThreads", defaults.DuckDbThreads),
             DuckDbMemory = configuration["DuckDbMemory"] is { Length: > 0 } memory ? memory : defaults.DuckDbMemory,
             Schedules = new Schedules(
