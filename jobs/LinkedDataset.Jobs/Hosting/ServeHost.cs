@@ -52,7 +52,8 @@ public static class ServeHost
         services.AddTransient<RebuildMartsJob>();
         services.AddTransient<DataQualityJob>();
         services.AddTransient<ReportsJob>();
-        services.AddHangfire(configuration => configuration
+        services.AddHangfire((provider, configuration) => configuration
+            .UseLogProvider(new HangfireLogBridge(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
