@@ -16,6 +16,13 @@ public sealed class JobEnvironment(ServeSettings settings, JobStorage storage, I
     /// <summary>Set of <c>feed/extract id</c> for which a staging job has been enqueued.</summary>
     public const string EnqueuedSet = "ldp:staging-enqueued";
 
+    /// <summary>
+    /// Set of <c>feed/extract id</c> that a scan found new: written for the whole batch before any
+    /// staging job is enqueued, so a publish continuation never mistakes a half-enqueued batch for a
+    /// finished one. An item stops being pending when its staging report exists.
+    /// </summary>
+    public const string PendingSet = "ldp:staging-pending";
+
     /// <summary>Hash of landing file (relative path) → <c>length|last write ticks|extract id</c>, so a scan hashes only new or changed files.</summary>
     public const string LandingHashes = "ldp:landing-hashes";
 

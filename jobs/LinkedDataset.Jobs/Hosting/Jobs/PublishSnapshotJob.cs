@@ -62,12 +62,12 @@ public sealed class PublishSnapshotJob(JobEnvironment environment, IBackgroundJo
             + (result.AlreadyPublished ? " (it already existed; CURRENT now points at it)." : ".");
     }
 
-    /// <summary>Enqueued extracts with no staging report yet: staging jobs still to run or running.</summary>
+    /// <summary>Extracts a scan found new that have no staging report yet: staging jobs still to enqueue, run or finish.</summary>
     public static IReadOnlyList<string> PendingExtracts(JobEnvironment environment)
     {
         using var connection = environment.Storage.GetConnection();
-        var enqueued = connection.GetAllItemsFromSet(JobEnvironment.EnqueuedSet) ?? [];
-        return enqueued.Where(item =>
+        var pending = connection.GetAllItemsFromSet(JobEnvironment.PendingSet) ?? [];
+        return pending.Where(item =>
         {
             var slash = item.IndexOf('/', StringComparison.Ordinal);
             return !File.Exists(environment.Layout.StagingReport(item[..slash], item[(slash + 1)..]));

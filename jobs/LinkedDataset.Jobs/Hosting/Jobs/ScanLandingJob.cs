@@ -29,15 +29,32 @@ public sealed class ScanLandingJob(JobEnvironment environment, IBackgroundJobCli
             enqueued = connection.GetAllItemsFromSet(JobEnvironment.EnqueuedSet) ?? [];
         }
 
-        var added = 0;
-        foreach (var extract in scan.Extracts)
+        var fresh = scan.Extracts
+            .Where(e => !enqueued.Contains(e.Feed + "/" + e.ExtractId)
+                && ExtractStager.TryReadReport(layout.StagingReport(e.Feed, e.ExtractId)) is not { Status: StagingReport.Staged })
+            .ToList();
+        using (var connection = environment.Storage.GetConnection())
+        using (var transaction = connection.CreateWriteTransaction())
         {
-            var key = extract.Feed + "/" + extract.ExtractId;
-            if (enqueued.Contains(key)
-                || ExtractStager.TryReadReport(layout.StagingReport(extract.Feed, extract.ExtractId)) is { Status: StagingReport.Staged })
+            // The whole batch is pending before any of it is enqueued (see JobEnvironment.PendingSet);
+            // pending items no longer in landing are dropped.
+            var landed = scan.Extracts.Select(e => e.Feed + "/" + e.ExtractId).ToHashSet();
+            foreach (var stale in (connection.GetAllItemsFromSet(JobEnvironment.PendingSet) ?? []).Where(p => !landed.Contains(p)))
             {
-                continue;
+                transaction.RemoveFromSet(JobEnvironment.PendingSet, stale);
             }
+
+            foreach (var extract in fresh)
+            {
+                transaction.AddToSet(JobEnvironment.PendingSet, extract.Feed + "/" + extract.ExtractId);
+            }
+
+            transaction.Commit();
+        }
+
+        foreach (var extract in fresh)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
 
             // Enqueue first, then remember: a crash in between enqueues the extract again next time,
             // which is harmless (staging is idempotent); the other order could lose it.
@@ -45,11 +62,11 @@ public sealed class ScanLandingJob(JobEnvironment environment, IBackgroundJobCli
             client.ContinueJobWith<PublishSnapshotJob>(stage, job => job.Run(true, CancellationToken.None), JobContinuationOptions.OnlyOnSucceededState);
             using var connection = environment.Storage.GetConnection();
             using var transaction = connection.CreateWriteTransaction();
-            transaction.AddToSet(JobEnvironment.EnqueuedSet, key);
+            transaction.AddToSet(JobEnvironment.EnqueuedSet, extract.Feed + "/" + extract.ExtractId);
             transaction.Commit();
-            added++;
         }
 
+        var added = fresh.Count;
         var message = $"Landing holds {scan.Extracts.Count} extract(s) ({scan.Hashed} hashed this scan); enqueued staging for {added} new extract(s).";
         if (added == 0 && PublishSnapshotJob.PendingExtracts(environment).Count == 0 && PublishSnapshotJob.NeedsPublishing(environment, scan.Extracts))
         {

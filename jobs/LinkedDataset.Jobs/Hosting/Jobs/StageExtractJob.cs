@@ -46,6 +46,7 @@ public sealed class StageExtractJob(JobEnvironment environment)
         using var connection = environment.Storage.GetConnection();
         using var transaction = connection.CreateWriteTransaction();
         transaction.RemoveFromSet(JobEnvironment.EnqueuedSet, feed + "/" + extractId);
+        transaction.RemoveFromSet(JobEnvironment.PendingSet, feed + "/" + extractId);
         transaction.Commit();
     }
 }

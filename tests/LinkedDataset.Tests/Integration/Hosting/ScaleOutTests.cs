@@ -172,8 +172,15 @@ public class ScaleOutTests(ITestOutputHelper output)
                     .FirstOrDefault(j => j.Value.ServerId == serverId && j.Value.Job?.Type == typeof(StageExtractJob));
                 if (staging.Key is not null)
                 {
-                    worker.Kill();
-                    return staging.Key;
+                    // Let the worker get into the job (past the state change to Processing, whose
+                    // short-lived lock would otherwise be left for the lock timeout), then kill it if
+                    // it is still staging.
+                    Thread.Sleep(150);
+                    if (monitoring.ProcessingJobs(0, 100).Any(j => j.Key == staging.Key && j.Value.ServerId == serverId))
+                    {
+                        worker.Kill();
+                        return staging.Key;
+                    }
                 }
             }
 
@@ -252,6 +259,8 @@ public class ScaleOutTests(ITestOutputHelper output)
             start.Environment["LDP_POSTGRES__SCHEMA"] = schema;
             start.Environment["LDP_POSTGRES__INVISIBILITYTIMEOUT"] = "00:00:10";
             start.Environment["LDP_POSTGRES__POLLINTERVAL"] = "00:00:01";
+            // Locks left by the killed worker expire after this (a publish here takes a few seconds).
+            start.Environment["LDP_POSTGRES__LOCKTIMEOUT"] = "00:00:30";
             var process = Process.Start(start)!;
             var worker = new Worker(name, process);
             process.OutputDataReceived += (_, e) => worker.Append(e.Data);
