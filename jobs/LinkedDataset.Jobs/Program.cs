@@ -15,5 +15,6 @@ var root = new RootCommand("ldp: the LinkedDataset pipeline. Builds a linked, ps
     PseudonymiseCommand.Create(),
     RekeyCommand.Create(),
     ExtractCommand.Create(),
+    ServeCommand.Create(),
 };
 return root.Parse(args).Invoke();
