@@ -48,7 +48,7 @@ public static class LandingIndex
                     }
                     else
                     {
-                        id = LandingScanner.ContentHash(path);
+                        id = LandingScanner.ExtractId(feed, provider, period, LandingScanner.ContentHash(path));
                         updates[relative] = stamp + id;
                     }
 

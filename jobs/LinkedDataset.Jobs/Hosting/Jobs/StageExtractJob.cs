@@ -21,7 +21,7 @@ public sealed class StageExtractJob(JobEnvironment environment)
     {
         var layout = environment.Layout;
         var path = Path.Combine(layout.LandingFeed(feed), fileName);
-        if (!File.Exists(path) || LandingScanner.ContentHash(path) != extractId)
+        if (!File.Exists(path) || LandingScanner.Describe(feed, path).ExtractId != extractId)
         {
             Forget(feed, extractId);
             var gone = $"{feed}/{fileName} no longer holds extract {extractId} (removed or replaced since the scan): nothing staged; the next scan picks up what is there now.";
