@@ -7,4 +7,5 @@ var root = new RootCommand("ldp: the LinkedDataset pipeline. Builds a linked, ps
     SynthCommand.Create(),
     PseudonymiseCommand.Create(), RekeyCommand.Create(), ExtractCommand.Create(),
 };
+foreach (var command in MartsCommands.Create()) { root.Subcommands.Add(command); }
 return root.Parse(args).Invoke();
