@@ -1,3 +1,6 @@
+// Dapper's AOT analyzers (active in this project since the ASP.NET Core reference) ask for Dapper.AOT; these tests use plain Dapper.
+#pragma warning disable DAP005, DAP028
+
 using Dapper;
 using FluentAssertions;
 using LinkedDataset.Analysis.Measures;
