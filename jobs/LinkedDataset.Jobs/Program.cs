@@ -19,4 +19,5 @@ var root = new RootCommand("ldp: the LinkedDataset pipeline. Builds a linked, ps
     SnapshotsCommand.Create(),
     DqCommand.Create(),
 };
+foreach (var command in MartsCommands.Create()) { root.Subcommands.Add(command); }
 return root.Parse(args).Invoke();

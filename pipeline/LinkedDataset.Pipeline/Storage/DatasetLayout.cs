@@ -13,6 +13,9 @@ namespace LinkedDataset.Pipeline.Storage;
 /// lake/CURRENT                                    id of the newest complete snapshot
 /// registry/landing_registry.json                  every file ever seen in landing: extract id, received, rows, status, supersession
 /// quality/&lt;snapshot id&gt;/                         data-quality matrix of a snapshot (Parquet + HTML)
+/// lake/marts/&lt;snapshot id&gt;/...                  derived marts of that snapshot (costed_activity, person_month,
+///                                                 person_year, marts.json); rebuildable, so kept beside the
+///                                                 immutable snapshot rather than inside it
 /// logs/                                           run logs (counts and ids only)
 /// audit/audit.jsonl                               append-only audit log (ids, never row data or keys)
 /// extracts/&lt;project&gt;/&lt;release id&gt;/             project extracts, person ids re-keyed per project
@@ -40,6 +43,12 @@ public sealed record DatasetLayout(string Root, string? LandingRoot = null)
     public string Snapshots => Path.Combine(Root, "lake", "snapshots");
 
     public string Snapshot(string snapshotId) => Path.Combine(Snapshots, snapshotId);
+
+    /// <summary>Derived marts of every snapshot: <c>lake/marts/</c>.</summary>
+    public string MartsRoot => Path.Combine(Root, "lake", "marts");
+
+    /// <summary>The marts built from one snapshot: <c>lake/marts/&lt;snapshot id&gt;/</c>, deleted and rebuilt at will.</summary>
+    public string Marts(string snapshotId) => Path.Combine(MartsRoot, snapshotId);
 
     public string CurrentSnapshotPointer => Path.Combine(Root, "lake", "CURRENT");
 
