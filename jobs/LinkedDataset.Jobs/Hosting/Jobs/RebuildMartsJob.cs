@@ -1,21 +1,26 @@
 using System.ComponentModel;
 using Hangfire;
+using LinkedDataset.Analysis.Risk;
+using LinkedDataset.Pipeline.Marts;
 using Microsoft.Extensions.Logging;
 
 namespace LinkedDataset.Jobs.Hosting.Jobs;
 
 /// <summary>
-/// Rebuilds the marts (person_year, costed activity, cohorts) from a published snapshot.
-/// PLACEHOLDER: the marts do not exist yet; a later issue fills this in. It only says so.
+/// Rebuilds the marts (costed activity, person_month, person_year with segments and risk score) of
+/// a published snapshot, the same build as <c>ldp marts</c>. Idempotent: a rebuild overwrites the
+/// snapshot's marts folder with the same content.
 /// </summary>
 public sealed class RebuildMartsJob(JobEnvironment environment)
 {
-    [DisplayName("Rebuild marts from snapshot {0} (placeholder)")]
+    [DisplayName("Rebuild marts from snapshot {0}")]
     [AutomaticRetry(Attempts = 3)]
     public string Run(string snapshotId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var message = $"Placeholder: rebuilding marts is not implemented yet (a later issue adds person_year, costed activity and cohort tables); nothing was done for snapshot {snapshotId}.";
+        var result = MartsBuilder.Build(new MartsOptions(
+            environment.Layout, snapshotId, Limits: environment.Settings.DuckDbLimits, Scorer: new RiskModel(new RiskModelOptions())));
+        var message = $"Built marts of snapshot {result.SnapshotId}: " + string.Join(", ", result.Rows.Select(r => $"{r.Key} {r.Value:N0} rows")) + ".";
         environment.Loggers.CreateLogger<RebuildMartsJob>().LogInformation("{Message}", message);
         return message;
     }
