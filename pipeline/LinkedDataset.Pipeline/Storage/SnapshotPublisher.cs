@@ -7,6 +7,7 @@ using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Linkage;
+using LinkedDataset.Pipeline.Linkage.Probabilistic;
 using LinkedDataset.Pipeline.Staging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,7 +18,11 @@ namespace LinkedDataset.Pipeline.Storage;
 public sealed record PublishOptions(DatasetLayout Layout, IReadOnlyList<StagingReport> Extracts, string KeyId, DuckDbLimits? Limits = null);
 
 /// <summary>The published snapshot and what linkage did.</summary>
-public sealed record PublishResult(string SnapshotId, string Path, bool AlreadyPublished, SnapshotManifest Manifest, IReadOnlyDictionary<string, LinkRate> LinkRates, double Seconds);
+public sealed record PublishResult(string SnapshotId, string Path, bool AlreadyPublished, SnapshotManifest Manifest, IReadOnlyDictionary<string, LinkRate> LinkRates, double Seconds)
+{
+    /// <summary>What probabilistic linkage did for the rows without a usable NHS number.</summary>
+    public ProbabilisticLinkageResult? Probabilistic { get; init; }
+}
 
 /// <summary>Rows of one feed linked to the person index.</summary>
 public sealed record LinkRate(long Rows, long Linked)
@@ -57,13 +62,17 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
         var duplicates = LoadStaged(db, layout, extracts);
         cancellationToken.ThrowIfCancellationRequested();
 
-        DeterministicLinker.UpdateLinkTable(db, layout.LinkTable);
+        LinkHistory.Load(db, layout);
+        DeterministicLinker.UpdateLinkTable(db, layout.LinkTable, LinkHistory.MaxProvisionalId(db));
         DeterministicLinker.BuildPersonIndex(db, schemas["pmi"], Path.Combine(ProjectPaths.Reference, "geography", "imd2019_lsoa11_kent_medway.csv"));
         var activityFeeds = FeedSchemaLoader.FeedNames.Where(f => f != "pmi").ToList();
         foreach (var feed in activityFeeds)
         {
             DeterministicLinker.LinkActivity(db, schemas[feed]);
         }
+
+        Households.Build(db, schemas["pmi"], layout);
+        var probabilistic = ProbabilisticLinkage.Run(db, schemas, activityFeeds, LinkageSettings.Configured, snapshotId, DateTime.UtcNow);
 
         var linkRates = activityFeeds.ToDictionary(f => f, f => new LinkRate(
             DuckDb.Scalar<long>(db, $"SELECT count(*) FROM linked_{f}"),
@@ -81,12 +90,14 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
             // The link table is the only file where tokens meet person ids. It is written before the
             // snapshot; a crash after it only means a rerun finds those ids already assigned.
             AtomicFile.Write(layout.LinkTable, temporary => DuckDb.Execute(db, $"COPY (SELECT * FROM link ORDER BY person_id) TO {Sql.Path(temporary)} (FORMAT parquet, COMPRESSION zstd)"));
-            manifest = WriteSnapshot(db, layout, snapshotId, extracts, options.KeyId, activityFeeds, duplicates);
+            LinkHistory.Save(db, layout);
+            Households.Save(db, layout);
+            manifest = WriteSnapshot(db, layout, snapshotId, extracts, options.KeyId, activityFeeds, duplicates, probabilistic);
         }
 
         AtomicFile.WriteAllText(layout.CurrentSnapshotPointer, snapshotId);
         logger.LogInformation("Published snapshot {SnapshotId} from {Extracts} extracts.", snapshotId, extracts.Count);
-        return new PublishResult(snapshotId, target, alreadyPublished, manifest, linkRates, clock.Elapsed.TotalSeconds);
+        return new PublishResult(snapshotId, target, alreadyPublished, manifest, linkRates, clock.Elapsed.TotalSeconds) { Probabilistic = probabilistic };
     }
 
     public static SnapshotManifest ReadManifest(string snapshotFolder) =>
@@ -132,7 +143,7 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
 
     private SnapshotManifest WriteSnapshot(
         DuckDBConnection db, DatasetLayout layout, string snapshotId, IReadOnlyList<StagingReport> extracts, string keyId,
-        IReadOnlyList<string> activityFeeds, IReadOnlyDictionary<string, long> duplicates)
+        IReadOnlyList<string> activityFeeds, IReadOnlyDictionary<string, long> duplicates, ProbabilisticLinkageResult probabilistic)
     {
         var target = layout.Snapshot(snapshotId);
         var temporary = Path.Combine(layout.Snapshots, ".tmp-" + snapshotId);
@@ -165,6 +176,7 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
             DuckDb.Execute(db, $"COPY linked_{feed} TO {Sql.Path(folder)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (period), FILENAME_PATTERN 'part_{{i}}')");
         }
 
+        LinkageReport.Write(db, temporary, activityFeeds, probabilistic);
         var manifest = new SnapshotManifest(
             snapshotId, DateTimeOffset.UtcNow, CodeVersion, keyId,
             extracts.Select(e => new SnapshotExtract(e.ExtractId, e.Feed, e.Provider, e.Period, e.RowsStaged)).ToList(),
