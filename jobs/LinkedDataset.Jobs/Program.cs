@@ -6,5 +6,6 @@ var root = new RootCommand("ldp: the LinkedDataset pipeline. Builds a linked, ps
     RunCommand.Create(),
     SynthCommand.Create(),
     PseudonymiseCommand.Create(), RekeyCommand.Create(), ExtractCommand.Create(),
+    LinkageReportCommand.Create(),
 };
 return root.Parse(args).Invoke();

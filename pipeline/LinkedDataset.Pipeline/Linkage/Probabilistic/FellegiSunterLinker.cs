@@ -83,7 +83,7 @@ public static class FellegiSunterLinker
         var levels = string.Join(",\n", comparisons.Select(c => $"max({c.LevelSql}) AS g_{c.Name}"));
         DuckDb.Execute(db, $"""
             CREATE OR REPLACE TABLE pl_cmp AS
-            SELECT x.profile_key, x.person_id, x.rules, {levels}
+            SELECT x.profile_key, x.person_id, x.rules, any_value(r.tf_given) AS tf_given, any_value(r.tf_family) AS tf_family, {levels}
             FROM pl_pairs x JOIN pl_rp r USING (profile_key) JOIN pl_pp p ON p.person_id = x.person_id
             GROUP BY x.profile_key, x.person_id, x.rules
             """);
@@ -103,21 +103,20 @@ public static class FellegiSunterLinker
         DuckDb.Execute(db, $"""
             CREATE OR REPLACE TABLE pl_scored AS
             SELECT c.profile_key, c.person_id, {F(prior)} + {WeightSql(model, settings)} AS match_weight
-            FROM pl_cmp c JOIN pl_rp r USING (profile_key)
+            FROM pl_cmp c
             """);
         var scoring = Lap(clock);
 
         DuckDb.Execute(db, $"""
             CREATE OR REPLACE TABLE pl_decision AS
-            WITH ranked AS (
-              SELECT profile_key, person_id, match_weight,
-                     row_number() OVER (PARTITION BY profile_key ORDER BY match_weight DESC, person_id) AS rank
-              FROM pl_scored
+            WITH top AS (
+              SELECT profile_key, arg_max(person_id, struct_pack(w := match_weight, p := -person_id)) AS person_id,
+                     max(match_weight, 2) AS weights
+              FROM pl_scored GROUP BY profile_key
             ), best AS (
-              SELECT b.profile_key, b.person_id, b.match_weight, s.match_weight AS runner_up_weight,
-                     1 / (1 + pow(2, -b.match_weight)) AS match_probability
-              FROM ranked b LEFT JOIN ranked s ON s.profile_key = b.profile_key AND s.rank = 2
-              WHERE b.rank = 1
+              SELECT profile_key, person_id, weights[1] AS match_weight, weights[2] AS runner_up_weight,
+                     1 / (1 + pow(2, -weights[1])) AS match_probability
+              FROM top
             )
             SELECT r.profile_key,
                    CASE WHEN b.match_probability >= {F(settings.LowerThreshold)} THEN b.person_id END AS person_id,
@@ -196,7 +195,7 @@ public static class FellegiSunterLinker
         return result;
     }
 
-    /// <summary>The match weight of a row of <c>pl_cmp c</c> joined to its record profile <c>r</c>.</summary>
+    /// <summary>The match weight of a row of <c>pl_cmp c</c> (levels and the record's name frequencies).</summary>
     public static string WeightSql(FellegiSunterModel model, LinkageSettings settings)
     {
         var terms = model.Comparisons.Select((comparison, c) =>
@@ -206,7 +205,7 @@ public static class FellegiSunterLinker
                 var weight = F(model.Weight(c, l));
                 if (comparison.TfColumn is { } tf && l == comparison.ExactLevel)
                 {
-                    weight = $"coalesce(log2({F(model.M[c][l])} / greatest(r.tf_{tf}, {F(settings.TfMinimumU)})), {weight})";
+                    weight = $"coalesce(log2({F(model.M[c][l])} / greatest(c.tf_{tf}, {F(settings.TfMinimumU)})), {weight})";
                 }
 
                 return $"WHEN {l} THEN {weight}";
