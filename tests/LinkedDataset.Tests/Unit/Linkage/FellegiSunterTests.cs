@@ -22,7 +22,7 @@ public class FellegiSunterTests
     [InlineData("given_name", "'ANN' AS given, 'A' AS initial", "'ANN' AS given, 'A' AS initial", 2)]
     [InlineData("given_name", "'ANNE' AS given, 'A' AS initial", "'ANN' AS given, 'A' AS initial", 1)]
     [InlineData("given_name", "'BEN' AS given, 'B' AS initial", "'ANN' AS given, 'A' AS initial", 0)]
-    [InlineData("given_name", "NULL AS given, 'A' AS initial", "'ANN' AS given, 'A' AS initial", -1)]
+    [InlineData("given_name", "NULL::VARCHAR AS given, 'A' AS initial", "'ANN' AS given, 'A' AS initial", -1)]
     // family name: exact 2, soundex 1
     [InlineData("family_name", "'SMITH' AS family, 'S530' AS soundex", "'SMITH' AS family, 'S530' AS soundex", 2)]
     [InlineData("family_name", "'SMYTH' AS family, 'S530' AS soundex", "'SMITH' AS family, 'S530' AS soundex", 1)]
@@ -30,7 +30,7 @@ public class FellegiSunterTests
     // date of birth: exact 3, day/month swapped either way 2, year only 1
     [InlineData("dob", "'1950-03-04' AS dob, '1950' AS yob, '1950-04-03' AS dob_swapped", "'1950-03-04' AS dob, '1950' AS yob, '1950-04-03' AS dob_swapped", 3)]
     [InlineData("dob", "'1950-04-03' AS dob, '1950' AS yob, '1950-03-04' AS dob_swapped", "'1950-03-04' AS dob, '1950' AS yob, '1950-04-03' AS dob_swapped", 2)]
-    [InlineData("dob", "'1950-04-03' AS dob, '1950' AS yob, '1950-03-04' AS dob_swapped", "'1950-03-04' AS dob, '1950' AS yob, NULL AS dob_swapped", 2)]
+    [InlineData("dob", "'1950-04-03' AS dob, '1950' AS yob, '1950-03-04' AS dob_swapped", "'1950-03-04' AS dob, '1950' AS yob, NULL::VARCHAR AS dob_swapped", 2)]
     [InlineData("dob", "'1950-07-30' AS dob, '1950' AS yob", "'1950-03-04' AS dob, '1950' AS yob", 1)]
     [InlineData("dob", "'1951-03-04' AS dob, '1951' AS yob", "'1950-03-04' AS dob, '1950' AS yob", 0)]
     // postcode: exact 2, sector 1
@@ -104,7 +104,7 @@ public class FellegiSunterTests
         DuckDb.Execute(db, """
             CREATE TABLE pl_person_tokens AS
             SELECT i AS person_id, 'g' || i AS given, 'f' || i AS family, 's' || (i // 2) AS soundex, 'i' || (i % 26) AS initial,
-                   CAST(DATE '1930-01-01' + i * 37 AS VARCHAR) AS dob, CAST(year(DATE '1930-01-01' + i * 37) AS VARCHAR) AS yob, NULL AS dob_swapped,
+                   CAST(DATE '1930-01-01' + CAST(i * 37 AS INTEGER) AS VARCHAR) AS dob, CAST(year(DATE '1930-01-01' + CAST(i * 37 AS INTEGER)) AS VARCHAR) AS yob, NULL AS dob_swapped,
                    'pc' || i AS postcode, 'sec' || (i // 10) AS sector, CAST(1 + i % 2 AS VARCHAR) AS sex
             FROM range(500) t(i);
             CREATE TABLE pl_records AS
