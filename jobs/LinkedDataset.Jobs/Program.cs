@@ -1,11 +1,21 @@
 using System.CommandLine;
 using LinkedDataset.Jobs.Commands;
+using Spectre.Console;
+
+// Redirected output (a log file, CI) has no terminal width: give tables room instead of Spectre's 80 columns.
+if (System.Console.IsOutputRedirected)
+{
+    AnsiConsole.Profile.Width = 140;
+}
 
 var root = new RootCommand("ldp: the LinkedDataset pipeline. Builds a linked, pseudonymised whole-population health and care dataset from provider extracts and answers questions from it.")
 {
     RunCommand.Create(),
     SynthCommand.Create(),
-    PseudonymiseCommand.Create(), RekeyCommand.Create(), ExtractCommand.Create(),
+    PseudonymiseCommand.Create(),
+    RekeyCommand.Create(),
+    ExtractCommand.Create(),
+    ServeCommand.Create(),
     LinkageReportCommand.Create(),
 };
 return root.Parse(args).Invoke();

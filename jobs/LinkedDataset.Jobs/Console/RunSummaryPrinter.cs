@@ -29,7 +29,7 @@ public static class RunSummaryPrinter
         var feeds = new Table().Title("What happened, per feed")
             .AddColumn("Feed").AddColumn(new TableColumn("Files").RightAligned()).AddColumn(new TableColumn("Rows read").RightAligned())
             .AddColumn(new TableColumn("Staged").RightAligned()).AddColumn(new TableColumn("Rejected").RightAligned())
-            .AddColumn(new TableColumn("Duplicates removed").RightAligned()).AddColumn(new TableColumn("Linked").RightAligned());
+            .AddColumn(new TableColumn("Re-sent rows superseded").RightAligned()).AddColumn(new TableColumn("Linked").RightAligned());
         foreach (var f in result.Feeds)
         {
             var files = f.FilesFailed == 0 ? f.Files.ToString(Invariant) : $"{f.Files} ([red]{f.FilesFailed} failed[/])";

@@ -112,21 +112,22 @@ public sealed class PseudonymKey
     }
 
     /// <summary>
-    /// Loads the key for a run. Precedence: the environment variable wins when it is set and
-    /// non-empty (so a deployment can override a configured file without editing it); otherwise
-    /// <paramref name="keyFile"/> is read. Log <see cref="Source"/> and <see cref="KeyId"/> to show which was used.
+    /// Loads the key for a run. Precedence: an explicit <paramref name="keyFile"/> (the command
+    /// line names it, so it wins, as command-line options do over the environment everywhere else);
+    /// otherwise the environment variable when set and non-empty. Log <see cref="Source"/> and
+    /// <see cref="KeyId"/> to show which was used.
     /// </summary>
     /// <exception cref="PipelineException">Neither source is available, or the key is unusable.</exception>
     public static PseudonymKey Load(string? keyFile, string environmentVariable = DefaultEnvironmentVariable)
     {
-        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(environmentVariable)))
-        {
-            return FromEnvironment(environmentVariable);
-        }
-
         if (!string.IsNullOrWhiteSpace(keyFile))
         {
             return FromFile(keyFile);
+        }
+
+        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(environmentVariable)))
+        {
+            return FromEnvironment(environmentVariable);
         }
 
         throw new PipelineException(

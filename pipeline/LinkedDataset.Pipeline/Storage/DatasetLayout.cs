@@ -15,10 +15,11 @@ namespace LinkedDataset.Pipeline.Storage;
 /// audit/audit.jsonl                               append-only audit log (ids, never row data or keys)
 /// extracts/&lt;project&gt;/&lt;release id&gt;/             project extracts, person ids re-keyed per project
 /// </code>
+/// <paramref name="LandingRoot"/> moves <c>landing/</c> elsewhere (e.g. a share providers drop into); everything else stays under <paramref name="Root"/>.
 /// </summary>
-public sealed record DatasetLayout(string Root)
+public sealed record DatasetLayout(string Root, string? LandingRoot = null)
 {
-    public string Landing => Path.Combine(Root, "landing");
+    public string Landing => LandingRoot ?? Path.Combine(Root, "landing");
 
     public string LandingFeed(string feed) => Path.Combine(Landing, feed);
 

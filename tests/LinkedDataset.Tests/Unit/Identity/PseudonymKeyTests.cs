@@ -80,7 +80,7 @@ public sealed class PseudonymKeyTests : IDisposable
     }
 
     [Fact]
-    public void Load_PrefersEnvironmentVariable_ThenFile()
+    public void Load_PrefersTheKeyFileNamedOnTheCommandLine_ThenTheEnvironmentVariable()
     {
         var name = "LDP_TEST_KEY_LOAD_" + Guid.NewGuid().ToString("N");
         var fileKey = PseudonymKey.CreateDevelopmentKey(Path.Combine(_folder, "dev.key"));
@@ -89,7 +89,8 @@ public sealed class PseudonymKeyTests : IDisposable
         {
             PseudonymKey.Load(Path.Combine(_folder, "dev.key"), name).KeyId.Should().Be(fileKey.KeyId);
             Environment.SetEnvironmentVariable(name, Convert.ToBase64String(envKey));
-            PseudonymKey.Load(Path.Combine(_folder, "dev.key"), name).KeyId.Should().Be(PseudonymKey.FromBytes(envKey).KeyId);
+            PseudonymKey.Load(Path.Combine(_folder, "dev.key"), name).KeyId.Should().Be(fileKey.KeyId);
+            PseudonymKey.Load(null, name).KeyId.Should().Be(PseudonymKey.FromBytes(envKey).KeyId);
         }
         finally
         {

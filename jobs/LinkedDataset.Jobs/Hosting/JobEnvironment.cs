@@ -1,0 +1,46 @@
+using Hangfire;
+using LinkedDataset.Jobs.Runs;
+using LinkedDataset.Pipeline.Feeds;
+using LinkedDataset.Pipeline.Identity;
+using LinkedDataset.Pipeline.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace LinkedDataset.Jobs.Hosting;
+
+/// <summary>
+/// What every job needs besides its arguments: the settings of this process, the feed schemas,
+/// the Hangfire storage (for locks and bookkeeping sets) and loggers. One per process.
+/// </summary>
+public sealed class JobEnvironment(ServeSettings settings, JobStorage storage, ILoggerFactory loggers)
+{
+    /// <summary>Set of <c>feed/extract id</c> for which a staging job has been enqueued.</summary>
+    public const string EnqueuedSet = "ldp:staging-enqueued";
+
+    /// <summary>
+    /// Set of <c>feed/extract id</c> that a scan found new: written for the whole batch before any
+    /// staging job is enqueued, so a publish continuation never mistakes a half-enqueued batch for a
+    /// finished one. An item stops being pending when its staging report exists.
+    /// </summary>
+    public const string PendingSet = "ldp:staging-pending";
+
+    /// <summary>Hash of landing file (relative path) → <c>length|last write ticks|extract id</c>, so a scan hashes only new or changed files.</summary>
+    public const string LandingHashes = "ldp:landing-hashes";
+
+    /// <summary>The lock that keeps publishes one at a time, across every worker sharing the storage.</summary>
+    public const string PublishLock = "ldp:publish";
+
+    private readonly Lazy<IReadOnlyDictionary<string, FeedSchema>> schemas = new(() => FeedSchemaLoader.LoadAll());
+
+    public ServeSettings Settings { get; } = settings;
+
+    public JobStorage Storage { get; } = storage;
+
+    public ILoggerFactory Loggers { get; } = loggers;
+
+    public DatasetLayout Layout => Settings.Layout;
+
+    public IReadOnlyDictionary<string, FeedSchema> Schemas => schemas.Value;
+
+    /// <summary>The pseudonymisation key, resolved per job so a rotated key file is picked up without a restart.</summary>
+    public PseudonymKey Key(ILogger logger) => KeySource.Resolve(Settings.KeyFile, warning => logger.LogWarning("{Warning}", warning));
+}
