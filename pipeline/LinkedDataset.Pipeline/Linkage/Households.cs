@@ -6,8 +6,8 @@ namespace LinkedDataset.Pipeline.Linkage;
 
 /// <summary>
 /// Households from the pseudonymised UPRN (<c>household_token</c>) of each person's latest pmi
-/// registration. Adds to <c>person</c>: <c>household_id</c> (a surrogate, stable across refreshes, kept in
-/// <c>linkage/household_table.parquet</c>: the token itself never reaches the snapshot),
+/// registration. Adds to <c>person</c>: <c>household_id</c> (a surrogate: the lowest person id registered at that UPRN, so it survives key
+/// rotation and refreshes while that person lives there; the token never reaches the snapshot),
 /// <c>household_size</c>, <c>lives_alone</c>, <c>lives_with_65_plus</c> and <c>care_home</c>, at
 /// <c>household_as_of</c> (the last day of the latest pmi extract month), counting the people
 /// registered and alive then. A care home is a UPRN where at least <see cref="CareHomeMinimumResidents"/>
@@ -17,15 +17,9 @@ public static class Households
 {
     public const int CareHomeMinimumResidents = 5;
 
-    public static string HouseholdTable(DatasetLayout layout) => Path.Combine(layout.Root, "linkage", "household_table.parquet");
-
-    public static void Build(DuckDBConnection db, FeedSchema pmi, DatasetLayout layout)
+    public static void Build(DuckDBConnection db, FeedSchema pmi)
     {
         var start = Sql.Identifier(pmi.ActivityDate);
-        var file = HouseholdTable(layout);
-        DuckDb.Execute(db, File.Exists(file)
-            ? $"CREATE OR REPLACE TABLE household_link AS SELECT household_token, household_id FROM read_parquet({Sql.Path(file)})"
-            : "CREATE OR REPLACE TABLE household_link (household_token VARCHAR, household_id BIGINT)");
         var familyColumn = DuckDb.Scalar<long>(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'staged_pmi' AND column_name = 'mt_family_name'") > 0
             ? "s.mt_family_name" : "NULL::VARCHAR";
         DuckDb.Execute(db, $"""
@@ -35,10 +29,8 @@ public static class Households
             WHERE s.household_token IS NOT NULL
             QUALIFY row_number() OVER (PARTITION BY l.person_id ORDER BY s.{start} DESC, s.extract_period DESC, s.source_row DESC) = 1;
 
-            INSERT INTO household_link
-            SELECT household_token, (SELECT coalesce(max(household_id), 0) FROM household_link) + row_number() OVER (ORDER BY household_token)
-            FROM (SELECT DISTINCT household_token FROM hh_person) t
-            WHERE household_token NOT IN (SELECT household_token FROM household_link);
+            CREATE OR REPLACE TABLE household_link AS
+            SELECT household_token, min(person_id) AS household_id FROM hh_person GROUP BY household_token;
 
             CREATE OR REPLACE TABLE hh_member AS
             WITH ref_date AS (SELECT CAST(last_day(CAST(max(extract_period) || '-01' AS DATE)) AS DATE) AS d FROM staged_pmi)
@@ -68,9 +60,4 @@ public static class Households
             WHERE person.person_id = x.person_id;
             """);
     }
-
-    /// <summary>Writes the household link table (atomically).</summary>
-    public static void Save(DuckDBConnection db, DatasetLayout layout) =>
-        AtomicFile.Write(HouseholdTable(layout), temporary => DuckDb.Execute(db,
-            $"COPY (SELECT * FROM household_link ORDER BY household_id) TO {Sql.Path(temporary)} (FORMAT parquet, COMPRESSION zstd)"));
 }

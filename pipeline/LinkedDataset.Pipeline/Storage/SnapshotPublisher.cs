@@ -71,7 +71,7 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
             DeterministicLinker.LinkActivity(db, schemas[feed]);
         }
 
-        Households.Build(db, schemas["pmi"], layout);
+        Households.Build(db, schemas["pmi"]);
         var probabilistic = ProbabilisticLinkage.Run(db, schemas, activityFeeds, LinkageSettings.Configured, snapshotId, DateTime.UtcNow);
 
         var linkRates = activityFeeds.ToDictionary(f => f, f => new LinkRate(
@@ -91,7 +91,6 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
             // snapshot; a crash after it only means a rerun finds those ids already assigned.
             AtomicFile.Write(layout.LinkTable, temporary => DuckDb.Execute(db, $"COPY (SELECT * FROM link ORDER BY person_id) TO {Sql.Path(temporary)} (FORMAT parquet, COMPRESSION zstd)"));
             LinkHistory.Save(db, layout);
-            Households.Save(db, layout);
             manifest = WriteSnapshot(db, layout, snapshotId, extracts, options.KeyId, activityFeeds, duplicates, probabilistic);
         }
 

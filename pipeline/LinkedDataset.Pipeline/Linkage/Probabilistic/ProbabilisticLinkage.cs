@@ -99,6 +99,21 @@ public static class ProbabilisticLinkage
     /// <summary>Provisional ids for new token sets, then each record's decision reconciled with its open history row.</summary>
     private static void Decide(DuckDBConnection db, string snapshotId, LinkageSettings settings)
     {
+        // A new token set whose records all belonged to one provisional person that no current token set
+        // claims (the key was rotated, or the records were corrected) takes that person's id over.
+        DuckDb.Execute(db, $"""
+            CREATE OR REPLACE TABLE pl_reuse AS
+            SELECT d.profile_key, min(h.person_id) AS person_id
+            FROM pl_decision d JOIN pl_record_profile rp USING (profile_key) JOIN pl_source s USING (record_key)
+            JOIN link_history h ON h.valid_to IS NULL AND h.link_method = '{FellegiSunterLinker.Provisional}'
+              AND h.feed = s.feed AND h.provider_code = s.provider_code AND h.record_id = s.record_id
+            JOIN provisional_person pp ON pp.person_id = h.person_id
+            WHERE d.decision = '{FellegiSunterLinker.Provisional}' AND d.profile_key NOT IN (SELECT profile_key FROM provisional_person)
+              AND pp.profile_key NOT IN (SELECT profile_key FROM pl_decision WHERE decision = '{FellegiSunterLinker.Provisional}')
+            GROUP BY d.profile_key HAVING count(DISTINCT h.person_id) = 1
+            QUALIFY row_number() OVER (PARTITION BY min(h.person_id) ORDER BY d.profile_key) = 1;
+            UPDATE provisional_person SET profile_key = r.profile_key FROM pl_reuse r WHERE provisional_person.person_id = r.person_id;
+            """);
         DuckDb.Execute(db, $"""
             INSERT INTO provisional_person
             SELECT profile_key,
