@@ -16,6 +16,8 @@ var root = new RootCommand("ldp: the LinkedDataset pipeline. Builds a linked, ps
     RekeyCommand.Create(),
     ExtractCommand.Create(),
     ServeCommand.Create(),
+    SnapshotsCommand.Create(),
+    DqCommand.Create(),
     LinkageReportCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -39,6 +39,19 @@ public static class RunSummaryPrinter
 
         AnsiConsole.Write(feeds);
         AnsiConsole.MarkupLine($"People in the person index: {N(result.People)}. Snapshot {result.Snapshot.SnapshotId}{(result.Snapshot.AlreadyPublished ? " (already published: same inputs)" : "")} at {Markup.Escape(result.Snapshot.Path)}");
+        if (result.Registration is { } landing)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(
+                $"Landing: {landing.New.Count} new extract(s), {landing.AlreadyRegistered.Count} already registered (same bytes: no-op), {landing.Refused.Count} file(s) refused, " +
+                $"{result.Superseded.Count} earlier deliver{(result.Superseded.Count == 1 ? "y" : "ies")} superseded (registry/landing_registry.json)."));
+        }
+
+        if (result.Quality is { } quality)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(
+                $"Data quality: {quality.Flagged.Count()} of {quality.Cells.Count} provider-months flagged ({quality.Cells.Count(c => c.Status == "missing")} missing); 'ldp dq' prints them."));
+        }
+
         AnsiConsole.MarkupLine("Time per stage: " + string.Join(", ", result.Timings.Select(t => $"{Markup.Escape(t.Stage)} {t.Elapsed.TotalSeconds.ToString("0.0", Invariant)} s"))
             + $"; total {result.Timings.Sum(t => t.Elapsed.TotalSeconds).ToString("0.0", Invariant)} s.");
         if (logPath is not null)

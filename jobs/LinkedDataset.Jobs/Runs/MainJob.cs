@@ -5,6 +5,7 @@ using LinkedDataset.Pipeline.Disclosure;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Governance;
 using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Quality;
 using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 using LinkedDataset.Synthetic;
@@ -20,7 +21,14 @@ public sealed record MainJobOptions(
     int SyntheticMonths = 24,
     ulong SyntheticSeed = 42,
     int Workers = 2,
-    DuckDbLimits? Limits = null);
+    DuckDbLimits? Limits = null)
+{
+    /// <summary>Clock for received times and future-date checks; default the system clock.</summary>
+    public TimeProvider? Clock { get; init; }
+
+    /// <summary>Data-quality thresholds file; default <c>schemas/dq_thresholds.yaml</c>.</summary>
+    public string? DqThresholdsFile { get; init; }
+}
 
 /// <summary>One feed's line of the run summary.</summary>
 public sealed record FeedSummary(string Feed, int Files, int FilesFailed, long RowsRead, long RowsStaged, long RowsQuarantined, long DuplicatesRemoved, long LinkedRows, long ActivityRows)
@@ -36,7 +44,17 @@ public sealed record MainJobResult(
     PublishResult Snapshot,
     EmergencyAdmissionAnswer Answer,
     long People,
-    IReadOnlyList<(string Stage, TimeSpan Elapsed)> Timings);
+    IReadOnlyList<(string Stage, TimeSpan Elapsed)> Timings)
+{
+    /// <summary>What the landing registry made of the scan: new extracts, the same bytes again (no-ops), refused files.</summary>
+    public RegistrationResult? Registration { get; init; }
+
+    /// <summary>Earlier deliveries replaced by a newer one for the same provider + feed + period in this run.</summary>
+    public IReadOnlyList<RegistryEntry> Superseded { get; init; } = [];
+
+    /// <summary>The data-quality matrix written with the snapshot.</summary>
+    public DqMatrixResult? Quality { get; init; }
+}
 
 /// <summary>
 /// The main job, end to end on the embedded default: generate synthetic extracts if landing is
@@ -57,7 +75,7 @@ public sealed class MainJob(ILoggerFactory loggers)
         var clock = Stopwatch.StartNew();
 
         var generated = false;
-        if (LandingScanner.Scan(layout).Count == 0)
+        if (LandingScanner.ScanAll(layout) is { Extracts.Count: 0, Refused.Count: 0 })
         {
             progress.Start(Generate, options.SyntheticMonths);
             var synthetic = SyntheticGenerator.Generate(
@@ -81,8 +99,17 @@ public sealed class MainJob(ILoggerFactory loggers)
         var key = KeySource.Resolve(options.KeyFile, progress.Warn);
         logger.LogInformation("Pseudonymisation key id {KeyId}.", key.KeyId);
         var schemas = FeedSchemaLoader.LoadAll();
-        var extracts = LandingScanner.Scan(layout);
-        logger.LogInformation("Found {Extracts} extracts in landing.", extracts.Count);
+        var scan = LandingScanner.ScanAll(layout);
+        var extracts = scan.Extracts;
+        var registry = LandingRegistry.Load(layout);
+        var registration = registry.Register(scan, options.Clock);
+        foreach (var refused in scan.Refused)
+        {
+            progress.Warn(refused.Message);
+        }
+
+        logger.LogInformation("Found {Extracts} extracts in landing: {New} new, {Again} already registered (no-op); {Refused} files refused.",
+            extracts.Count, registration.New.Count, registration.AlreadyRegistered.Count, scan.Refused.Count);
 
         progress.Start(Stage, extracts.Count);
         var stager = new ExtractStager(schemas, loggers.CreateLogger<ExtractStager>());
@@ -93,7 +120,7 @@ public sealed class MainJob(ILoggerFactory loggers)
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Workers), CancellationToken = cancellationToken },
             extract =>
             {
-                reports.Add(stager.Stage(extract, new StagingOptions(layout, key, stagingLimits), cancellationToken));
+                reports.Add(stager.Stage(extract, new StagingOptions(layout, key, stagingLimits, Clock: options.Clock), cancellationToken));
                 progress.Advance(Stage);
             });
         progress.Finish(Stage);
@@ -103,6 +130,9 @@ public sealed class MainJob(ILoggerFactory loggers)
             progress.Warn(failed.Error!);
         }
 
+        var superseded = registry.RecordStaging(ordered, options.Clock);
+        registry.Save();
+        IngestAccounting.Check(layout, ordered);
         timings.Add((Stage, clock.Elapsed));
         clock.Restart();
 
@@ -111,6 +141,8 @@ public sealed class MainJob(ILoggerFactory loggers)
             .Publish(new PublishOptions(layout, ordered, key.KeyId, options.Limits), cancellationToken);
         progress.Finish(Publish);
         AuditLog.For(layout).RecordRun("ldp run", key.KeyId, ordered, snapshot.SnapshotId, snapshot.AlreadyPublished);
+        var quality = DqMatrix.Build(layout, schemas, DqThresholds.Load(options.DqThresholdsFile), snapshot.SnapshotId, options.Limits);
+        DqReport.Write(quality, layout);
         timings.Add((Publish, clock.Elapsed));
         clock.Restart();
 
@@ -130,7 +162,10 @@ public sealed class MainJob(ILoggerFactory loggers)
         }).ToList();
 
         logger.LogInformation("Run finished: snapshot {SnapshotId}, {People} people.", snapshot.SnapshotId, snapshot.Manifest.TableRows["person"]);
-        return new MainJobResult(generated, ordered, feeds, snapshot, answer, snapshot.Manifest.TableRows["person"], timings);
+        return new MainJobResult(generated, ordered, feeds, snapshot, answer, snapshot.Manifest.TableRows["person"], timings)
+        {
+            Registration = registration, Superseded = superseded, Quality = quality,
+        };
     }
 
     private static int FeedOrder(string feed) => FeedSchemaLoader.FeedNames.ToList().IndexOf(feed);

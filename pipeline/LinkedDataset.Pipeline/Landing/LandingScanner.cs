@@ -10,7 +10,7 @@ namespace LinkedDataset.Pipeline.Landing;
 /// Finds the extracts in <c>landing/&lt;feed&gt;/</c>, named <c>&lt;feed&gt;_&lt;provider&gt;_&lt;YYYY-MM&gt;.csv</c>,
 /// and gives each its extract id (content hash). Files are only read, never changed.
 /// </summary>
-public static class LandingScanner
+public static partial class LandingScanner
 {
     /// <summary>Every extract in the landing folder, in a stable order (feed order, then file name).</summary>
     public static IReadOnlyList<LandedExtract> Scan(DatasetLayout layout)
@@ -48,7 +48,10 @@ public static class LandingScanner
     public static string ExtractId(string feed, string provider, string period, string contentHash) =>
         Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{feed}|{provider}|{period}|{contentHash}")))[..16];
 
-    /// <summary>Splits <c>&lt;feed&gt;_&lt;provider&gt;_&lt;YYYY-MM&gt;.csv</c>; a name that does not fit is a clear error.</summary>
+    /// <summary>
+    /// Splits <c>&lt;feed&gt;_&lt;provider&gt;_&lt;YYYY-MM&gt;[.&lt;label&gt;].csv</c>; a name that does not fit is a clear
+    /// error. The optional label (<c>.v2</c>, <c>.corrected</c>) lets a provider send a second delivery for a period beside the first.
+    /// </summary>
     public static (string Provider, string Period) ParseName(string feed, string fileName)
     {
         var stem = Path.GetFileNameWithoutExtension(fileName);
@@ -62,6 +65,10 @@ public static class LandingScanner
 
         var provider = stem[prefix.Length..lastUnderscore];
         var period = stem[(lastUnderscore + 1)..];
+        if (period.IndexOf('.') is > 0 and var dot)
+        {
+            period = period[..dot]; // a delivery label: apc_RVV_2025-04.v2.csv is a later delivery for the same period
+        }
         if (!DateOnly.TryParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
         {
             throw new PipelineException(

@@ -28,7 +28,7 @@ public sealed partial class ExtractStager
         var pseudonymised = PseudonymisedForm.Columns.Where(n => n != PseudonymisedForm.Sex && header.Contains(n)).ToList();
         if (form == FeedForm.Identifiable && pseudonymised.Count > 0)
         {
-            throw new PipelineException(
+            throw new ExtractRefusedException(FileReasons.WrongForm,
                 $"{extract.FileName}: refused: feed '{extract.Feed}' is configured identifiable (schemas/{FeedForms.FileName}) but this extract has pseudonymised column(s) {string.Join(", ", pseudonymised)}. " +
                 "Ask the provider for the identifiable extract, or configure the feed as pseudonymised.");
         }
@@ -40,7 +40,7 @@ public sealed partial class ExtractStager
 
         if (identity.Count > 0)
         {
-            throw new PipelineException(
+            throw new ExtractRefusedException(FileReasons.WrongForm,
                 $"{extract.FileName}: refused: feed '{extract.Feed}' is configured pseudonymised at source (schemas/{FeedForms.FileName}) but this extract has identity column(s) {string.Join(", ", identity)}. " +
                 "Ask the provider to run 'ldp pseudonymise' on it and send the output, or configure the feed as identifiable.");
         }
@@ -48,7 +48,7 @@ public sealed partial class ExtractStager
         var missing = new[] { PseudonymisedForm.PersonToken, PseudonymisedForm.KeyId }.Where(c => !header.Contains(c)).ToList();
         if (missing.Count > 0)
         {
-            throw new PipelineException($"{extract.FileName}: refused: a pseudonymised extract needs column(s) {string.Join(", ", missing)}; it should be the output of 'ldp pseudonymise'.");
+            throw new ExtractRefusedException(FileReasons.WrongForm, $"{extract.FileName}: refused: a pseudonymised extract needs column(s) {string.Join(", ", missing)}; it should be the output of 'ldp pseudonymise'.");
         }
 
         var keyIds = new List<string?>();
@@ -65,7 +65,7 @@ public sealed partial class ExtractStager
         if (keyIds.Any(k => k != options.Key.KeyId))
         {
             var found = string.Join(", ", keyIds.Where(k => k != options.Key.KeyId).Select(k => k is null ? "(empty)" : k.Length == 16 && k.All(char.IsAsciiHexDigitLower) ? k : "(not a key id)"));
-            throw new PipelineException(
+            throw new ExtractRefusedException(FileReasons.KeyMismatch,
                 $"{extract.FileName}: refused: pseudonymised with key id {found}, but the pipeline's key has id {options.Key.KeyId}. " +
                 "Its tokens would not link. Ask the provider to pseudonymise with the agreed key, or stage with the key they used.");
         }
@@ -78,9 +78,9 @@ public sealed partial class ExtractStager
         form == FeedForm.Pseudonymised ? header.Where(h => h == PseudonymisedForm.Sex || !PseudonymisedForm.Columns.Contains(h)).ToList() : header;
 
     /// <summary>The row failure expression: the schema's checks, plus token and birth month shape for a pseudonymised extract.</summary>
-    private static string FailureSql(FeedSchema schema, IReadOnlySet<string> header, FeedForm form)
+    private static string FailureSql(FeedSchema schema, IReadOnlySet<string> header, FeedForm form, DateOnly today)
     {
-        var checks = ValidationSql.FailureExpression(schema, header);
+        var checks = ValidationSql.FailureExpression(schema, header, today);
         if (form == FeedForm.Identifiable)
         {
             return checks;

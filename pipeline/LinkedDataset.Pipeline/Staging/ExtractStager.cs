@@ -12,8 +12,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LinkedDataset.Pipeline.Staging;
 
-/// <summary>What staging needs besides the extract itself; <paramref name="Forms"/> defaults to <see cref="FeedForms.Configured"/>.</summary>
-public sealed record StagingOptions(DatasetLayout Layout, PseudonymKey Key, DuckDbLimits? Limits = null, FeedForms? Forms = null);
+/// <summary>What staging needs besides the extract itself; <paramref name="Forms"/> defaults to <see cref="FeedForms.Configured"/>;
+/// <paramref name="Clock"/> (default the system clock) decides which dates are in the future.</summary>
+public sealed record StagingOptions(DatasetLayout Layout, PseudonymKey Key, DuckDbLimits? Limits = null, FeedForms? Forms = null, TimeProvider? Clock = null);
 
 /// <summary>
 /// Stages one landed extract: reads it with DuckDB, checks every row against the feed schema,
@@ -46,7 +47,10 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
         {
             report = new StagingReport(
                 extract.ExtractId, extract.Feed, extract.Provider, extract.Period, extract.FileName, StagingReport.Failed,
-                0, 0, 0, new Dictionary<string, long>(), 0, schema.Version, options.Key.KeyId, failure.Message, [], clock.Elapsed.TotalSeconds);
+                0, 0, 0, new Dictionary<string, long>(), 0, schema.Version, options.Key.KeyId, failure.Message, [], clock.Elapsed.TotalSeconds)
+            {
+                FailureCode = (failure as ExtractRefusedException)?.Code ?? FileReasons.Refused,
+            };
             logger.LogWarning("Extract {ExtractId} ({File}) failed staging: {Reason}", extract.ExtractId, extract.FileName, failure.Message);
         }
 
@@ -63,17 +67,18 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
 
     private StagingReport StageFile(LandedExtract extract, FeedSchema schema, StagingOptions options, CancellationToken cancellationToken)
     {
+        var shape = CsvFileCheck.Inspect(extract.Path);
         using var db = DuckDb.OpenInMemory(options.Limits);
         var header = ReadRaw(db, extract);
         var form = CheckForm(db, extract, schema, header, options);
-        var warnings = CheckHeader(extract, schema, ContentHeader(header, form));
+        var warnings = CheckHeader(extract, schema, ContentHeader(header, form)).Concat(shape.Warnings(extract.FileName)).ToList();
         cancellationToken.ThrowIfCancellationRequested();
 
         var present = header.ToHashSet();
         var identity = schema.IdentityColumns.Where(c => present.Contains(c.Name)).Select(c => c.Name).ToHashSet();
         DuckDb.Execute(db, $"""
             CREATE TABLE checked AS
-            SELECT *, {FailureSql(schema, present, form)} AS failure
+            SELECT *, {FailureSql(schema, present, form, Today(options))} AS failure
             FROM raw
             """);
 
@@ -92,9 +97,9 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
         }
 
         var withToken = DuckDb.Scalar<long>(db, "SELECT count(*) FROM checked WHERE failure IS NULL AND person_token IS NOT NULL");
-        return new StagingReport(
+        return WithRowCounts(db, schema, header, form, new StagingReport(
             extract.ExtractId, extract.Feed, extract.Provider, extract.Period, extract.FileName, StagingReport.Staged,
-            rowsRead, staged, quarantined, reasons, withToken, schema.Version, options.Key.KeyId, null, warnings, 0);
+            rowsRead, staged, quarantined, reasons, withToken, schema.Version, options.Key.KeyId, null, warnings, 0));
     }
 
     /// <summary>Loads the file as text columns into table <c>raw</c>, numbering rows as in the file (1 = first data row).</summary>
@@ -112,7 +117,7 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
         }
         catch (DuckDBException e)
         {
-            throw new PipelineException($"{extract.FileName}: could not be read as CSV{LineOf(e.Message)}. Check the delimiter (comma), quoting and encoding (UTF-8).");
+            throw new ExtractRefusedException(FileReasons.UnreadableCsv, $"{extract.FileName}: could not be read as CSV{LineOf(e.Message)}. Check the delimiter (comma), quoting and encoding (UTF-8).");
         }
 
         using var command = db.CreateCommand();
@@ -138,7 +143,7 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
         var missing = schema.Columns.Where(c => c.Required && !header.Contains(c.Name)).Select(c => c.Name).ToList();
         if (missing.Count > 0)
         {
-            throw new PipelineException($"{extract.FileName}: required column(s) missing from the header: {string.Join(", ", missing)}.");
+            throw new ExtractRefusedException(FileReasons.MissingColumns, $"{extract.FileName}: refused: required column(s) missing from the header: {string.Join(", ", missing)}.");
         }
 
         var known = schema.Columns.Select(c => c.Name).ToHashSet();

@@ -22,6 +22,21 @@ public sealed record StagingReport(
     IReadOnlyList<string> Warnings,
     double Seconds)
 {
+    /// <summary>For a failed extract, the file-level reason code (<see cref="FileReasons"/>).</summary>
+    public string? FailureCode { get; init; }
+
+    /// <summary>Staged rows with no NHS number (or a placeholder): left to probabilistic linkage, not rejected.</summary>
+    public long NhsNumbersMissing { get; init; }
+
+    /// <summary>Staged rows whose NHS number fails the format or Modulus 11 check: left to probabilistic linkage, not rejected.</summary>
+    public long NhsNumbersInvalid { get; init; }
+
+    /// <summary>Staged rows identical in every column to an earlier row of the same file (removed at publishing, see README).</summary>
+    public long ExactDuplicateRows { get; init; }
+
+    /// <summary>Staged rows whose (provider_code, record id) appears earlier in the same file with other content: the last one is kept at publishing.</summary>
+    public long ResentRecordsInFile { get; init; }
+
     public const string Staged = "staged";
     public const string AlreadyStaged = "already staged";
     public const string Failed = "failed";

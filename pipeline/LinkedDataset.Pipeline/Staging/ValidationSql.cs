@@ -7,7 +7,7 @@ namespace LinkedDataset.Pipeline.Staging;
 /// Turns a feed schema into the SQL that checks and casts its columns. Every check yields a reason
 /// code; the first failing column (in schema order) is the one a quarantined row is reported under.
 /// </summary>
-public static class ValidationSql
+public static partial class ValidationSql
 {
     /// <summary>Reason codes a row can be quarantined with.</summary>
     public static class Reasons
@@ -19,18 +19,28 @@ public static class ValidationSql
         public const string InvalidTimestamp = "invalid_timestamp";
         public const string InvalidFlag = "invalid_flag";
         public const string CodeNotInCodeSet = "code_not_in_code_set";
+        public const string DateInFuture = "date_in_future";
+        public const string DateBeforeBirth = "date_before_birth";
+        public const string EndBeforeStart = "end_before_start";
     }
 
     /// <summary>
     /// An expression that is NULL for a valid row, else <c>'column|reason'</c> for its first failure.
     /// Columns absent from the file count as empty (their required-ness is checked on the header first).
     /// </summary>
-    public static string FailureExpression(FeedSchema schema, IReadOnlySet<string> presentColumns)
+    public static string FailureExpression(FeedSchema schema, IReadOnlySet<string> presentColumns) => FailureExpression(schema, presentColumns, null);
+
+    /// <summary>
+    /// As above, plus the date range checks (<see cref="RangeChecks"/>) when <paramref name="today"/>
+    /// is given. Range checks come after every type check, so a malformed value is reported as such.
+    /// </summary>
+    public static string FailureExpression(FeedSchema schema, IReadOnlySet<string> presentColumns, DateOnly? today)
     {
         var checks = schema.Columns
             .Where(c => presentColumns.Contains(c.Name))
             .Select(c => Check(c))
-            .Where(sql => sql is not null);
+            .Where(sql => sql is not null)
+            .Concat(today is { } t ? RangeChecks(schema, presentColumns, t) : []);
         return "COALESCE(" + string.Join(",\n  ", checks.Append("NULL")) + ")";
     }
 

@@ -11,6 +11,8 @@ namespace LinkedDataset.Pipeline.Storage;
 /// linkage/link_table.parquet                      person_token → person_id (the only place tokens meet ids)
 /// lake/snapshots/&lt;snapshot id&gt;/...               published linked dataset + manifest.json
 /// lake/CURRENT                                    id of the newest complete snapshot
+/// registry/landing_registry.json                  every file ever seen in landing: extract id, received, rows, status, supersession
+/// quality/&lt;snapshot id&gt;/                         data-quality matrix of a snapshot (Parquet + HTML)
 /// logs/                                           run logs (counts and ids only)
 /// audit/audit.jsonl                               append-only audit log (ids, never row data or keys)
 /// extracts/&lt;project&gt;/&lt;release id&gt;/             project extracts, person ids re-keyed per project
@@ -42,6 +44,10 @@ public sealed record DatasetLayout(string Root, string? LandingRoot = null)
     public string CurrentSnapshotPointer => Path.Combine(Root, "lake", "CURRENT");
 
     public string Logs => Path.Combine(Root, "logs");
+
+    public string LandingRegistry => Path.Combine(Root, "registry", "landing_registry.json");
+
+    public string Quality(string snapshotId) => Path.Combine(Root, "quality", snapshotId);
 
     public string AuditLog => Path.Combine(Root, "audit", "audit.jsonl");
 

@@ -15,7 +15,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace LinkedDataset.Pipeline.Storage;
 
 /// <summary>What to publish: the staged extracts that make up the snapshot.</summary>
-public sealed record PublishOptions(DatasetLayout Layout, IReadOnlyList<StagingReport> Extracts, string KeyId, DuckDbLimits? Limits = null);
+public sealed record PublishOptions(DatasetLayout Layout, IReadOnlyList<StagingReport> Extracts, string KeyId, DuckDbLimits? Limits = null)
+{
+    /// <summary>Test hook called at each <see cref="PublishCheckpoint"/>; null in normal runs.</summary>
+    public Action<string>? Checkpoint { get; init; }
+}
 
 /// <summary>The published snapshot and what linkage did.</summary>
 public sealed record PublishResult(string SnapshotId, string Path, bool AlreadyPublished, SnapshotManifest Manifest, IReadOnlyDictionary<string, LinkRate> LinkRates, double Seconds)
@@ -48,7 +52,8 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
     {
         var clock = Stopwatch.StartNew();
         var extracts = options.Extracts.Where(e => e.Status is StagingReport.Staged or StagingReport.AlreadyStaged)
-            .OrderBy(e => e.ExtractId, StringComparer.Ordinal).ToList();
+            .ToList();
+        extracts = Landing.LandingRegistry.Load(options.Layout).NewestPerSlot(extracts).OrderBy(e => e.ExtractId, StringComparer.Ordinal).ToList(); // a corrected delivery replaces the earlier one
         if (!extracts.Any(e => e.Feed == "pmi"))
         {
             throw new PipelineException("No staged pmi extract: the person index is built from the GP registered population, so at least one pmi file must stage before publishing.");
@@ -61,6 +66,7 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
         using var db = DuckDb.OpenInMemory(options.Limits);
         var duplicates = LoadStaged(db, layout, extracts);
         cancellationToken.ThrowIfCancellationRequested();
+        PublishCheckpoint.Reach(options, PublishCheckpoint.Loaded);
 
         LinkHistory.Load(db, layout);
         DeterministicLinker.UpdateLinkTable(db, layout.LinkTable, LinkHistory.MaxProvisionalId(db));
@@ -78,6 +84,7 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
             DuckDb.Scalar<long>(db, $"SELECT count(*) FROM linked_{f}"),
             DuckDb.Scalar<long>(db, $"SELECT count(person_id) FROM linked_{f}")));
 
+        PublishCheckpoint.Reach(options, PublishCheckpoint.Linked);
         var alreadyPublished = Directory.Exists(target);
         SnapshotManifest manifest;
         if (alreadyPublished)
@@ -91,10 +98,13 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
             // snapshot; a crash after it only means a rerun finds those ids already assigned.
             AtomicFile.Write(layout.LinkTable, temporary => DuckDb.Execute(db, $"COPY (SELECT * FROM link ORDER BY person_id) TO {Sql.Path(temporary)} (FORMAT parquet, COMPRESSION zstd)"));
             LinkHistory.Save(db, layout);
-            manifest = WriteSnapshot(db, layout, snapshotId, extracts, options.KeyId, activityFeeds, duplicates, probabilistic);
+            PublishCheckpoint.Reach(options, PublishCheckpoint.LinkTableWritten);
+            manifest = WriteSnapshot(db, layout, snapshotId, extracts, options.KeyId, activityFeeds, duplicates, probabilistic, point => PublishCheckpoint.Reach(options, point));
         }
 
+        PublishCheckpoint.Reach(options, PublishCheckpoint.Moved);
         AtomicFile.WriteAllText(layout.CurrentSnapshotPointer, snapshotId);
+        PublishCheckpoint.Reach(options, PublishCheckpoint.CurrentWritten);
         logger.LogInformation("Published snapshot {SnapshotId} from {Extracts} extracts.", snapshotId, extracts.Count);
         return new PublishResult(snapshotId, target, alreadyPublished, manifest, linkRates, clock.Elapsed.TotalSeconds) { Probabilistic = probabilistic };
     }
@@ -131,7 +141,7 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
             DuckDb.Execute(db, $"""
                 CREATE TABLE staged_{feed} AS
                 SELECT * FROM read_parquet({Sql.PathList(files)}, union_by_name = true)
-                QUALIFY row_number() OVER (PARTITION BY provider_code, {recordId} ORDER BY extract_period DESC, extract_id DESC, source_row DESC) = 1
+                QUALIFY row_number() OVER ({DuplicateRule.Window(schema)}) = 1
                 """);
             var total = extracts.Where(e => e.Feed == feed).Sum(e => e.RowsStaged);
             removed[feed] = total - DuckDb.Scalar<long>(db, $"SELECT count(*) FROM staged_{feed}");
@@ -142,7 +152,7 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
 
     private SnapshotManifest WriteSnapshot(
         DuckDBConnection db, DatasetLayout layout, string snapshotId, IReadOnlyList<StagingReport> extracts, string keyId,
-        IReadOnlyList<string> activityFeeds, IReadOnlyDictionary<string, long> duplicates, ProbabilisticLinkageResult probabilistic)
+        IReadOnlyList<string> activityFeeds, IReadOnlyDictionary<string, long> duplicates, ProbabilisticLinkageResult probabilistic, Action<string> checkpoint)
     {
         var target = layout.Snapshot(snapshotId);
         var temporary = Path.Combine(layout.Snapshots, ".tmp-" + snapshotId);
@@ -180,7 +190,9 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
             snapshotId, DateTimeOffset.UtcNow, CodeVersion, keyId,
             extracts.Select(e => new SnapshotExtract(e.ExtractId, e.Feed, e.Provider, e.Period, e.RowsStaged)).ToList(),
             rows, duplicates, schemas.ToDictionary(s => s.Key, s => s.Value.Version));
+        checkpoint(PublishCheckpoint.TablesWritten);
         File.WriteAllText(Path.Combine(temporary, "manifest.json"), JsonSerializer.Serialize(manifest, Json));
+        checkpoint(PublishCheckpoint.ManifestWritten);
         Directory.Move(temporary, target);
         return manifest;
     }

@@ -1,21 +1,32 @@
 using System.ComponentModel;
 using Hangfire;
+using LinkedDataset.Pipeline.Quality;
 using Microsoft.Extensions.Logging;
 
 namespace LinkedDataset.Jobs.Hosting.Jobs;
 
 /// <summary>
-/// Monthly: the data-quality matrix (provider × month: delivered, rows, quarantine rate, link rate).
-/// PLACEHOLDER: the matrix is a later issue; this job only says so.
+/// Monthly: the data-quality matrix of the current snapshot (provider × feed × month: received or
+/// missing, volume against the provider's history, completeness, codes, costs, duplicates,
+/// rejections, link rate), re-derived under schemas/dq_thresholds.yaml and written to
+/// quality/&lt;snapshot id&gt;/ (as <c>ldp dq</c> does). Idempotent: same snapshot and thresholds, same files.
 /// </summary>
 public sealed class DataQualityJob(JobEnvironment environment)
 {
-    [DisplayName("Data-quality matrix (placeholder)")]
+    [DisplayName("Data-quality matrix")]
     [AutomaticRetry(Attempts = 3)]
     public string Run(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var message = "Placeholder: the data-quality matrix is not implemented yet (a later issue adds it); nothing was done. Staging reports per extract are in staging/<feed>/<extract id>.json meanwhile.";
+        var layout = environment.Layout;
+        if (layout.CurrentSnapshotId is null)
+        {
+            return "No snapshot has been published yet; nothing to assess.";
+        }
+
+        var matrix = DqMatrix.Build(layout, environment.Schemas, DqThresholds.Load(), limits: environment.Settings.DuckDbLimits);
+        var files = DqReport.Write(matrix, layout);
+        var message = $"Data-quality matrix of {matrix.SnapshotId}: {matrix.Cells.Count} provider-months, {matrix.Flagged.Count()} flagged; written to {files.Html}.";
         environment.Loggers.CreateLogger<DataQualityJob>().LogInformation("{Message}", message);
         return message;
     }
