@@ -1,5 +1,6 @@
 using Dapper;
 using DuckDB.NET.Data;
+using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Disclosure;
 using LinkedDataset.Pipeline.Storage;
 
@@ -43,7 +44,8 @@ public static class EmergencyAdmissionRates
     /// <summary>The 12 months ending with the latest month of admitted care activity.</summary>
     public static (DateOnly Start, DateOnly End) Window(DuckDBConnection db)
     {
-        var latest = db.ExecuteScalar<DateTime>("SELECT CAST(date_trunc('month', max(admission_date)) AS TIMESTAMP) FROM apc");
+        var latest = db.ExecuteScalar<DateTime?>("SELECT CAST(date_trunc('month', max(admission_date)) AS TIMESTAMP) FROM apc")
+            ?? throw new PipelineException("The snapshot holds no admitted care (apc) activity, so there is no last 12 months to measure. Check the apc extracts staged (ldp dq).");
         var end = DateOnly.FromDateTime(latest).AddMonths(1).AddDays(-1);
         return (DateOnly.FromDateTime(latest).AddMonths(-11), end);
     }
