@@ -18,6 +18,7 @@ var root = new RootCommand("ldp: the LinkedDataset pipeline. Builds a linked, ps
     ServeCommand.Create(),
     SnapshotsCommand.Create(),
     DqCommand.Create(),
+    LinkageReportCommand.Create(),
 };
 foreach (var command in MartsCommands.Create()) { root.Subcommands.Add(command); }
 return root.Parse(args).Invoke();

@@ -1,13 +1,24 @@
+using System.Globalization;
+
+// Benchmarks are commands that print their figures; none is a test. Usage at the bottom.
 if (args is ["pseudonymise", var rows])
 {
-    LinkedDataset.Benchmarks.PseudonymiseBenchmark.Run(long.Parse(rows, System.Globalization.CultureInfo.InvariantCulture));
+    LinkedDataset.Benchmarks.PseudonymiseBenchmark.Run(long.Parse(rows, CultureInfo.InvariantCulture));
     return;
 }
 
 if (args is ["person-year", var people, ..] && args.Length <= 3)
 {
-    LinkedDataset.Benchmarks.PersonYearBenchmark.Run(long.Parse(people, System.Globalization.CultureInfo.InvariantCulture), args.Length == 3 ? args[2] : null);
+    LinkedDataset.Benchmarks.PersonYearBenchmark.Run(long.Parse(people, CultureInfo.InvariantCulture), args.Length == 3 ? args[2] : null);
     return;
 }
 
-Console.WriteLine("bench pseudonymise ROWS | bench person-year PEOPLE [FOLDER]");
+if (args is ["linkage", .. var sizes])
+{
+    LinkedDataset.Benchmarks.LinkageBenchmark.Run(
+        sizes.Length > 0 ? long.Parse(sizes[0], CultureInfo.InvariantCulture) : 1_800_000,
+        sizes.Length > 1 ? long.Parse(sizes[1], CultureInfo.InvariantCulture) : 1_000_000);
+    return;
+}
+
+Console.WriteLine("usage: pseudonymise ROWS | person-year PEOPLE [FOLDER] | linkage [PEOPLE] [RECORDS]");

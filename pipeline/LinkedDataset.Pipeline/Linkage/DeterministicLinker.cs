@@ -17,16 +17,17 @@ public static class DeterministicLinker
 
     /// <summary>
     /// Assigns <c>person_id</c>s: tokens already in the link table keep theirs; new tokens get the
-    /// next ids in token order, so the same inputs always give the same ids.
+    /// next ids in token order, so the same inputs always give the same ids. New ids start above
+    /// <paramref name="reservedMaxId"/> (the highest id given to a provisional person).
     /// </summary>
-    public static void UpdateLinkTable(DuckDBConnection db, string? existingLinkTable)
+    public static void UpdateLinkTable(DuckDBConnection db, string? existingLinkTable, long reservedMaxId = 0)
     {
         DuckDb.Execute(db, existingLinkTable is not null && File.Exists(existingLinkTable)
             ? $"CREATE TABLE link AS SELECT person_token, person_id FROM read_parquet({Sql.Path(existingLinkTable)})"
             : "CREATE TABLE link (person_token VARCHAR, person_id BIGINT)");
-        DuckDb.Execute(db, """
+        DuckDb.Execute(db, $"""
             INSERT INTO link
-            SELECT person_token, (SELECT coalesce(max(person_id), 0) FROM link) + row_number() OVER (ORDER BY person_token)
+            SELECT person_token, greatest((SELECT coalesce(max(person_id), 0) FROM link), {reservedMaxId}) + row_number() OVER (ORDER BY person_token)
             FROM (SELECT DISTINCT person_token FROM staged_pmi WHERE person_token IS NOT NULL) t
             WHERE person_token NOT IN (SELECT person_token FROM link)
             """);

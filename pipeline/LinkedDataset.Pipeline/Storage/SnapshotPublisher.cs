@@ -7,6 +7,7 @@ using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Linkage;
+using LinkedDataset.Pipeline.Linkage.Probabilistic;
 using LinkedDataset.Pipeline.Staging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,7 +22,11 @@ public sealed record PublishOptions(DatasetLayout Layout, IReadOnlyList<StagingR
 }
 
 /// <summary>The published snapshot and what linkage did.</summary>
-public sealed record PublishResult(string SnapshotId, string Path, bool AlreadyPublished, SnapshotManifest Manifest, IReadOnlyDictionary<string, LinkRate> LinkRates, double Seconds);
+public sealed record PublishResult(string SnapshotId, string Path, bool AlreadyPublished, SnapshotManifest Manifest, IReadOnlyDictionary<string, LinkRate> LinkRates, double Seconds)
+{
+    /// <summary>What probabilistic linkage did for the rows without a usable NHS number.</summary>
+    public ProbabilisticLinkageResult? Probabilistic { get; init; }
+}
 
 /// <summary>Rows of one feed linked to the person index.</summary>
 public sealed record LinkRate(long Rows, long Linked)
@@ -63,13 +68,17 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
         cancellationToken.ThrowIfCancellationRequested();
         PublishCheckpoint.Reach(options, PublishCheckpoint.Loaded);
 
-        DeterministicLinker.UpdateLinkTable(db, layout.LinkTable);
+        LinkHistory.Load(db, layout);
+        DeterministicLinker.UpdateLinkTable(db, layout.LinkTable, LinkHistory.MaxProvisionalId(db));
         DeterministicLinker.BuildPersonIndex(db, schemas["pmi"], Path.Combine(ProjectPaths.Reference, "geography", "imd2019_lsoa11_kent_medway.csv"));
         var activityFeeds = FeedSchemaLoader.FeedNames.Where(f => f != "pmi").ToList();
         foreach (var feed in activityFeeds)
         {
             DeterministicLinker.LinkActivity(db, schemas[feed]);
         }
+
+        Households.Build(db, schemas["pmi"]);
+        var probabilistic = ProbabilisticLinkage.Run(db, schemas, activityFeeds, LinkageSettings.Configured, snapshotId, DateTime.UtcNow);
 
         var linkRates = activityFeeds.ToDictionary(f => f, f => new LinkRate(
             DuckDb.Scalar<long>(db, $"SELECT count(*) FROM linked_{f}"),
@@ -88,15 +97,16 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
             // The link table is the only file where tokens meet person ids. It is written before the
             // snapshot; a crash after it only means a rerun finds those ids already assigned.
             AtomicFile.Write(layout.LinkTable, temporary => DuckDb.Execute(db, $"COPY (SELECT * FROM link ORDER BY person_id) TO {Sql.Path(temporary)} (FORMAT parquet, COMPRESSION zstd)"));
+            LinkHistory.Save(db, layout);
             PublishCheckpoint.Reach(options, PublishCheckpoint.LinkTableWritten);
-            manifest = WriteSnapshot(db, layout, snapshotId, extracts, options.KeyId, activityFeeds, duplicates, point => PublishCheckpoint.Reach(options, point));
+            manifest = WriteSnapshot(db, layout, snapshotId, extracts, options.KeyId, activityFeeds, duplicates, probabilistic, point => PublishCheckpoint.Reach(options, point));
         }
 
         PublishCheckpoint.Reach(options, PublishCheckpoint.Moved);
         AtomicFile.WriteAllText(layout.CurrentSnapshotPointer, snapshotId);
         PublishCheckpoint.Reach(options, PublishCheckpoint.CurrentWritten);
         logger.LogInformation("Published snapshot {SnapshotId} from {Extracts} extracts.", snapshotId, extracts.Count);
-        return new PublishResult(snapshotId, target, alreadyPublished, manifest, linkRates, clock.Elapsed.TotalSeconds);
+        return new PublishResult(snapshotId, target, alreadyPublished, manifest, linkRates, clock.Elapsed.TotalSeconds) { Probabilistic = probabilistic };
     }
 
     public static SnapshotManifest ReadManifest(string snapshotFolder) =>
@@ -142,7 +152,7 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
 
     private SnapshotManifest WriteSnapshot(
         DuckDBConnection db, DatasetLayout layout, string snapshotId, IReadOnlyList<StagingReport> extracts, string keyId,
-        IReadOnlyList<string> activityFeeds, IReadOnlyDictionary<string, long> duplicates, Action<string> checkpoint)
+        IReadOnlyList<string> activityFeeds, IReadOnlyDictionary<string, long> duplicates, ProbabilisticLinkageResult probabilistic, Action<string> checkpoint)
     {
         var target = layout.Snapshot(snapshotId);
         var temporary = Path.Combine(layout.Snapshots, ".tmp-" + snapshotId);
@@ -175,6 +185,7 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
             DuckDb.Execute(db, $"COPY linked_{feed} TO {Sql.Path(folder)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (period), FILENAME_PATTERN 'part_{{i}}')");
         }
 
+        LinkageReport.Write(db, temporary, activityFeeds, probabilistic);
         var manifest = new SnapshotManifest(
             snapshotId, DateTimeOffset.UtcNow, CodeVersion, keyId,
             extracts.Select(e => new SnapshotExtract(e.ExtractId, e.Feed, e.Provider, e.Period, e.RowsStaged)).ToList(),
