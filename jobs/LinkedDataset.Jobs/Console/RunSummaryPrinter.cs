@@ -11,6 +11,12 @@ public static class RunSummaryPrinter
 
     public static void Print(MainJobResult result, string? logPath)
     {
+        if (result.GeneratedSyntheticData is { } synthetic)
+        {
+            SyntheticReportPrinter.Print(synthetic);
+            AnsiConsole.WriteLine();
+        }
+
         var answer = result.Answer;
         var table = new Table().Title($"Emergency admissions per 1,000 population, {answer.WindowStart:yyyy-MM-dd} to {answer.WindowEnd:yyyy-MM-dd}")
             .AddColumn("Age band").AddColumn("IMD quintile (1 = most deprived)")

@@ -38,7 +38,7 @@ public sealed record FeedSummary(string Feed, int Files, int FilesFailed, long R
 
 /// <summary>What <c>ldp run</c> did and the answer it gives.</summary>
 public sealed record MainJobResult(
-    bool GeneratedSyntheticData,
+    SyntheticResult? GeneratedSyntheticData,
     IReadOnlyList<StagingReport> Extracts,
     IReadOnlyList<FeedSummary> Feeds,
     PublishResult Snapshot,
@@ -74,11 +74,11 @@ public sealed class MainJob(ILoggerFactory loggers)
         var timings = new List<(string, TimeSpan)>();
         var clock = Stopwatch.StartNew();
 
-        var generated = false;
+        SyntheticResult? generated = null;
         if (LandingScanner.ScanAll(layout) is { Extracts.Count: 0, Refused.Count: 0 })
         {
             progress.Start(Generate, options.SyntheticMonths);
-            var synthetic = SyntheticGenerator.Generate(
+            generated = SyntheticGenerator.Generate(
                 new SyntheticOptions
                 {
                     People = options.SyntheticPeople,
@@ -91,7 +91,6 @@ public sealed class MainJob(ILoggerFactory loggers)
                 cancellationToken);
             progress.Finish(Generate);
             logger.LogInformation("Generated {People} synthetic people over {Months} months.", options.SyntheticPeople, options.SyntheticMonths);
-            generated = true;
             timings.Add((Generate, clock.Elapsed));
             clock.Restart();
         }
