@@ -2,6 +2,7 @@ using Hangfire;
 using LinkedDataset.Jobs.Runs;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Identity;
+using LinkedDataset.Pipeline.Landing;
 using LinkedDataset.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -29,6 +30,9 @@ public sealed class JobEnvironment(ServeSettings settings, JobStorage storage, I
     /// <summary>The lock that keeps publishes one at a time, across every worker sharing the storage.</summary>
     public const string PublishLock = "ldp:publish";
 
+    /// <summary>The lock around every read-modify-write of the landing registry file, across every worker sharing the dataset folder.</summary>
+    public const string RegistryLock = "ldp:landing-registry";
+
     private readonly Lazy<IReadOnlyDictionary<string, FeedSchema>> schemas = new(() => FeedSchemaLoader.LoadAll());
 
     public ServeSettings Settings { get; } = settings;
@@ -40,6 +44,14 @@ public sealed class JobEnvironment(ServeSettings settings, JobStorage storage, I
     public DatasetLayout Layout => Settings.Layout;
 
     public IReadOnlyDictionary<string, FeedSchema> Schemas => schemas.Value;
+
+    /// <summary>Changes the landing registry (<see cref="LandingRegistry.Update{T}"/>) under <see cref="RegistryLock"/>.</summary>
+    public T UpdateRegistry<T>(Func<LandingRegistry, T> change)
+    {
+        using var connection = Storage.GetConnection();
+        using var registryLock = connection.AcquireDistributedLock(RegistryLock, TimeSpan.FromMinutes(5));
+        return LandingRegistry.Update(Layout, change);
+    }
 
     /// <summary>The pseudonymisation key, resolved per job so a rotated key file is picked up without a restart.</summary>
     public PseudonymKey Key(ILogger logger) => KeySource.Resolve(Settings.KeyFile, warning => logger.LogWarning("{Warning}", warning));

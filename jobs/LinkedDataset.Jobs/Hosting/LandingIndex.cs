@@ -3,6 +3,7 @@ using Hangfire.Storage;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -11,12 +12,16 @@ namespace LinkedDataset.Jobs.Hosting;
 /// <summary>
 /// The extracts in landing, like <see cref="LandingScanner.Scan"/>, but hashing only files that are
 /// new or changed since the last scan (length and last write time are remembered in the Hangfire
-/// storage, so every worker shares the cache). A badly named file is reported and skipped, so it
-/// does not stop the others from staging.
+/// storage, so every worker shares the cache). A file that is not an extract (badly named, not .csv)
+/// is refused as <see cref="LandingScanner.ScanAll"/> refuses it, so it does not stop the others from staging.
 /// </summary>
 public static class LandingIndex
 {
-    public sealed record Scan(IReadOnlyList<LandedExtract> Extracts, IReadOnlyList<string> Problems, int Hashed);
+    public sealed record Scan(IReadOnlyList<LandedExtract> Extracts, IReadOnlyList<RefusedFile> Refused, IReadOnlyList<string> Problems, int Hashed)
+    {
+        /// <summary>As <see cref="LandingScanner.ScanAll"/> returns it, for the landing registry.</summary>
+        public LandingScan Landing => new(Extracts, Refused);
+    }
 
     public static Scan Read(DatasetLayout layout, JobStorage storage, ILogger logger)
     {
@@ -24,6 +29,7 @@ public static class LandingIndex
         var cache = connection.GetAllEntriesFromHash(JobEnvironment.LandingHashes) ?? new Dictionary<string, string>();
         var updates = new Dictionary<string, string>();
         var extracts = new List<LandedExtract>();
+        var refused = new List<RefusedFile>();
         var problems = new List<string>();
         foreach (var feed in FeedSchemaLoader.FeedNames)
         {
@@ -33,9 +39,17 @@ public static class LandingIndex
                 continue;
             }
 
-            foreach (var path in Directory.EnumerateFiles(folder, "*.csv").Order(StringComparer.Ordinal))
+            foreach (var path in Directory.EnumerateFiles(folder).Where(p => !Path.GetFileName(p).StartsWith('.')).Order(StringComparer.Ordinal))
             {
-                var relative = feed + "/" + Path.GetFileName(path);
+                var name = Path.GetFileName(path);
+                var relative = feed + "/" + name;
+                if (!name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+                {
+                    Refuse(new RefusedFile(feed, path, FileReasons.NotCsv,
+                        $"Landing file '{name}' in '{feed}/' is not a .csv file ('{Path.GetExtension(name)}'); extracts are comma-separated UTF-8 text named <feed>_<provider>_<YYYY-MM>.csv."));
+                    continue;
+                }
+
                 try
                 {
                     var (provider, period) = LandingScanner.ParseName(feed, Path.GetFileName(path));
@@ -56,8 +70,7 @@ public static class LandingIndex
                 }
                 catch (PipelineException e)
                 {
-                    problems.Add(e.Message);
-                    logger.LogWarning("Skipped landing file {File}: {Problem}", relative, e.Message);
+                    Refuse(new RefusedFile(feed, path, FileReasons.BadFileName, e.Message));
                 }
                 catch (IOException e)
                 {
@@ -74,6 +87,13 @@ public static class LandingIndex
             transaction.Commit();
         }
 
-        return new Scan(extracts, problems, updates.Count);
+        return new Scan(extracts, refused, problems, updates.Count);
+
+        void Refuse(RefusedFile file)
+        {
+            refused.Add(file);
+            problems.Add(file.Message);
+            logger.LogWarning("Refused landing file {File}: {Problem}", file.Feed + "/" + file.FileName, file.Message);
+        }
     }
 }

@@ -100,8 +100,7 @@ public sealed class MainJob(ILoggerFactory loggers)
         var schemas = FeedSchemaLoader.LoadAll();
         var scan = LandingScanner.ScanAll(layout);
         var extracts = scan.Extracts;
-        var registry = LandingRegistry.Load(layout);
-        var registration = registry.Register(scan, options.Clock);
+        var registration = LandingRegistry.Update(layout, registry => registry.Register(scan, options.Clock));
         foreach (var refused in scan.Refused)
         {
             progress.Warn(refused.Message);
@@ -129,8 +128,7 @@ public sealed class MainJob(ILoggerFactory loggers)
             progress.Warn(failed.Error!);
         }
 
-        var superseded = registry.RecordStaging(ordered, options.Clock);
-        registry.Save();
+        var superseded = LandingRegistry.Update(layout, registry => registry.RecordStaging(ordered, options.Clock));
         IngestAccounting.Check(layout, ordered);
         timings.Add((Stage, clock.Elapsed));
         clock.Restart();

@@ -55,7 +55,8 @@ public sealed record RegistrationResult(
 /// <summary>
 /// The landing registry (<c>registry/landing_registry.json</c>): every file the pipeline has seen,
 /// with its extract id, feed, provider, period, received time, size, row count, content hash,
-/// status and supersession. Written atomically; only the run that stages (one at a time) writes it.
+/// status and supersession. Written atomically. Writers change it through <see cref="Update{T}"/>
+/// (load, change, save); <c>ldp serve</c> does that under a distributed lock, since several workers share it.
 /// </summary>
 public sealed class LandingRegistry
 {
@@ -77,6 +78,18 @@ public sealed class LandingRegistry
             : []);
 
     public void Save() => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(entries, Json));
+
+    /// <summary>
+    /// Loads the registry, applies <paramref name="change"/> (e.g. <see cref="Register"/> or
+    /// <see cref="RecordStaging"/>) and saves it. Not a lock: callers that may run at once hold one around it.
+    /// </summary>
+    public static T Update<T>(DatasetLayout layout, Func<LandingRegistry, T> change)
+    {
+        var registry = Load(layout);
+        var result = change(registry);
+        registry.Save();
+        return result;
+    }
 
     public RegistryEntry? Find(string extractId) => entries.FirstOrDefault(e => e.ExtractId == extractId);
 

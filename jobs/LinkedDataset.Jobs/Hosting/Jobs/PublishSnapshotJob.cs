@@ -87,13 +87,18 @@ public sealed class PublishSnapshotJob(JobEnvironment environment, IBackgroundJo
             .Select(r => r!)
             .ToList();
 
-    /// <summary>The current snapshot's id when it was made from exactly these extracts with this code (and key), else null.</summary>
+    /// <summary>
+    /// The current snapshot's id when it was made from exactly these extracts (the newest delivery per
+    /// provider + feed + period, as the publisher takes them) with this code (and key), else null.
+    /// </summary>
     private static string? CurrentCovers(DatasetLayout layout, IReadOnlyList<StagingReport> staged, string? keyId)
     {
         if (layout.CurrentSnapshotId is not { } current || !Directory.Exists(layout.Snapshot(current)))
         {
             return null;
         }
+
+        staged = LandingRegistry.Load(layout).NewestPerSlot(staged);
 
         var manifest = SnapshotPublisher.ReadManifest(layout.Snapshot(current));
         var same = manifest.CodeVersion == SnapshotPublisher.CodeVersion

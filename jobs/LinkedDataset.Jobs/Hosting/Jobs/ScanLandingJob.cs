@@ -6,8 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace LinkedDataset.Jobs.Hosting.Jobs;
 
 /// <summary>
-/// Recurring: finds extracts in landing that are not staged yet and enqueues one staging job per
-/// extract, each followed by a publish continuation. Jobs are keyed by extract id (content hash), and
+/// Recurring: records landing in the landing registry (new extracts; the same bytes again are a
+/// no-op; badly named or non-.csv files are refused), then finds extracts that are not staged yet and
+/// enqueues one staging job per extract, each followed by a publish continuation. Jobs are keyed by extract id (content hash), and
 /// an extract already enqueued is not enqueued again, so overlapping or repeated scans are harmless.
 /// </summary>
 public sealed class ScanLandingJob(JobEnvironment environment, IBackgroundJobClient client)
@@ -22,6 +23,10 @@ public sealed class ScanLandingJob(JobEnvironment environment, IBackgroundJobCli
         var layout = environment.Layout;
         var scan = LandingIndex.Read(layout, environment.Storage, logger);
         cancellationToken.ThrowIfCancellationRequested();
+
+        // Recorded before any staging job is enqueued, so the registry knows every extract it stages,
+        // in the order first seen (a later delivery for the same provider + feed + period supersedes).
+        var registration = environment.UpdateRegistry(registry => registry.Register(scan.Landing));
 
         HashSet<string> enqueued;
         using (var connection = environment.Storage.GetConnection())
@@ -67,7 +72,7 @@ public sealed class ScanLandingJob(JobEnvironment environment, IBackgroundJobCli
         }
 
         var added = fresh.Count;
-        var message = $"Landing holds {scan.Extracts.Count} extract(s) ({scan.Hashed} hashed this scan); enqueued staging for {added} new extract(s).";
+        var message = $"Landing holds {scan.Extracts.Count} extract(s) ({scan.Hashed} hashed this scan; registry: {registration.New.Count} new, {registration.AlreadyRegistered.Count} already registered, {registration.NewlyRefused.Count} newly refused); enqueued staging for {added} new extract(s).";
         if (added == 0 && PublishSnapshotJob.PendingExtracts(environment).Count == 0 && PublishSnapshotJob.NeedsPublishing(environment, scan.Extracts))
         {
             // Nothing left to stage, yet the current snapshot does not hold everything staged

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace LinkedDataset.Jobs.Hosting.Jobs;
 
 /// <summary>
-/// Stages one extract, named by feed, file name and extract id (never its rows). Idempotent: an
+/// Stages one extract, named by feed, file name and extract id (never its rows), and records the
+/// staging report in the landing registry (staged or failed, and any supersession). Idempotent: an
 /// extract already staged is reported as such and not staged again, so a job run twice (a worker
 /// died, a scan enqueued it twice) does no harm.
 /// </summary>
@@ -33,12 +34,14 @@ public sealed class StageExtractJob(JobEnvironment environment)
         var extract = new LandedExtract(feed, provider, period, path, extractId);
         var stager = new ExtractStager(environment.Schemas, environment.Loggers.CreateLogger<ExtractStager>());
         var report = stager.Stage(extract, new StagingOptions(layout, environment.Key(logger), environment.Settings.DuckDbLimits), cancellationToken);
+        var superseded = environment.UpdateRegistry(registry => registry.RecordStaging([report]));
         if (report.Status == StagingReport.Failed)
         {
             throw new ExtractRejectedException($"{feed}/{fileName} (extract {extractId}) was rejected: {report.Error} Fix the file and drop it again; the report is {layout.StagingReport(feed, extractId)}.");
         }
 
-        return $"{report.Status}: {feed}/{fileName} (extract {extractId}) read {report.RowsRead}, staged {report.RowsStaged}, quarantined {report.RowsQuarantined} rows in {report.Seconds:0.0} s.";
+        return $"{report.Status}: {feed}/{fileName} (extract {extractId}) read {report.RowsRead}, staged {report.RowsStaged}, quarantined {report.RowsQuarantined} rows in {report.Seconds:0.0} s."
+            + string.Concat(superseded.Select(e => $" It supersedes {e.Feed}/{e.FileName} (extract {e.ExtractId}), delivered earlier for {e.Provider} {e.Period}."));
     }
 
     private void Forget(string feed, string extractId)
