@@ -45,8 +45,7 @@ public static class LandingIndex
                 var relative = feed + "/" + name;
                 if (!name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
                 {
-                    Refuse(new RefusedFile(feed, path, FileReasons.NotCsv,
-                        $"Landing file '{name}' in '{feed}/' is not a .csv file ('{Path.GetExtension(name)}'); extracts are comma-separated UTF-8 text named <feed>_<provider>_<YYYY-MM>.csv."));
+                    Refuse(LandingScanner.NotCsv(feed, path));
                     continue;
                 }
 

@@ -39,8 +39,7 @@ public static partial class LandingScanner
                 var name = Path.GetFileName(path);
                 if (!name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
                 {
-                    refused.Add(new RefusedFile(feed, path, FileReasons.NotCsv,
-                        $"Landing file '{name}' in '{feed}/' is not a .csv file ('{Path.GetExtension(name)}'); extracts are comma-separated UTF-8 text named <feed>_<provider>_<YYYY-MM>.csv."));
+                    refused.Add(NotCsv(feed, path));
                     continue;
                 }
 
@@ -56,5 +55,13 @@ public static partial class LandingScanner
         }
 
         return new LandingScan(found, refused);
+    }
+
+    /// <summary>The refusal of a landing file that is not a .csv extract.</summary>
+    public static RefusedFile NotCsv(string feed, string path)
+    {
+        var name = Path.GetFileName(path);
+        return new RefusedFile(feed, path, FileReasons.NotCsv,
+            $"Landing file '{name}' in '{feed}/' is not a .csv file ('{Path.GetExtension(name)}'); extracts are comma-separated UTF-8 text named <feed>_<provider>_<YYYY-MM>.csv.");
     }
 }
