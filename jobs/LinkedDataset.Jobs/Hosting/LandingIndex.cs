@@ -1,9 +1,6 @@
 using Hangfire;
 using Hangfire.Storage;
-using LinkedDataset.Pipeline.Common;
-using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Landing;
-using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -28,55 +25,34 @@ public static class LandingIndex
         using var connection = storage.GetConnection();
         var cache = connection.GetAllEntriesFromHash(JobEnvironment.LandingHashes) ?? new Dictionary<string, string>();
         var updates = new Dictionary<string, string>();
-        var extracts = new List<LandedExtract>();
-        var refused = new List<RefusedFile>();
         var problems = new List<string>();
-        foreach (var feed in FeedSchemaLoader.FeedNames)
+        var scan = LandingScanner.ScanAll(layout, (feed, path) =>
         {
-            var folder = layout.LandingFeed(feed);
-            if (!Directory.Exists(folder))
+            var relative = feed + "/" + Path.GetFileName(path);
+            try
             {
-                continue;
-            }
+                var (provider, period) = LandingScanner.ParseName(feed, Path.GetFileName(path));
+                var info = new FileInfo(path);
+                var stamp = $"{info.Length}|{info.LastWriteTimeUtc.Ticks}|";
+                if (!cache.TryGetValue(relative, out var cached) || !cached.StartsWith(stamp, StringComparison.Ordinal))
+                {
+                    cached = stamp + LandingScanner.ExtractId(feed, provider, period, LandingScanner.ContentHash(path));
+                    updates[relative] = cached;
+                }
 
-            foreach (var path in Directory.EnumerateFiles(folder).Where(p => !Path.GetFileName(p).StartsWith('.')).Order(StringComparer.Ordinal))
+                return new LandedExtract(feed, provider, period, path, cached[stamp.Length..]);
+            }
+            catch (IOException e)
             {
-                var name = Path.GetFileName(path);
-                var relative = feed + "/" + name;
-                if (!name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-                {
-                    Refuse(LandingScanner.NotCsv(feed, path));
-                    continue;
-                }
-
-                try
-                {
-                    var (provider, period) = LandingScanner.ParseName(feed, Path.GetFileName(path));
-                    var info = new FileInfo(path);
-                    var stamp = $"{info.Length}|{info.LastWriteTimeUtc.Ticks}|";
-                    string id;
-                    if (cache.TryGetValue(relative, out var cached) && cached.StartsWith(stamp, StringComparison.Ordinal))
-                    {
-                        id = cached[stamp.Length..];
-                    }
-                    else
-                    {
-                        id = LandingScanner.ExtractId(feed, provider, period, LandingScanner.ContentHash(path));
-                        updates[relative] = stamp + id;
-                    }
-
-                    extracts.Add(new LandedExtract(feed, provider, period, path, id));
-                }
-                catch (PipelineException e)
-                {
-                    Refuse(new RefusedFile(feed, path, FileReasons.BadFileName, e.Message));
-                }
-                catch (IOException e)
-                {
-                    // Still being copied, or removed while we looked: the next scan sees it whole.
-                    problems.Add($"{relative}: could not be read yet ({e.GetType().Name}); the next scan tries again.");
-                }
+                // Still being copied, or removed while we looked: the next scan sees it whole.
+                problems.Add($"{relative}: could not be read yet ({e.GetType().Name}); the next scan tries again.");
+                return null;
             }
+        });
+        foreach (var file in scan.Refused)
+        {
+            problems.Add(file.Message);
+            logger.LogWarning("Refused landing file {File}: {Problem}", file.Feed + "/" + file.FileName, file.Message);
         }
 
         if (updates.Count > 0)
@@ -86,13 +62,6 @@ public static class LandingIndex
             transaction.Commit();
         }
 
-        return new Scan(extracts, refused, problems, updates.Count);
-
-        void Refuse(RefusedFile file)
-        {
-            refused.Add(file);
-            problems.Add(file.Message);
-            logger.LogWarning("Refused landing file {File}: {Problem}", file.Feed + "/" + file.FileName, file.Message);
-        }
+        return new Scan(scan.Extracts, scan.Refused, problems, updates.Count);
     }
 }

@@ -20,10 +20,12 @@ public static partial class LandingScanner
     /// Like <see cref="LandingScanner.Scan"/>, but a file that is not an extract does not stop the
     /// scan: every file in <c>landing/&lt;feed&gt;/</c> (hidden files aside) is either an extract or
     /// a <see cref="RefusedFile"/> with a clear message (name not <c>&lt;feed&gt;_&lt;provider&gt;_&lt;YYYY-MM&gt;.csv</c>,
-    /// or not a .csv file).
+    /// or not a .csv file). <paramref name="describe"/> replaces <see cref="Describe"/> (the
+    /// scheduler passes one that reuses cached hashes); it may return null to skip a file for now.
     /// </summary>
-    public static LandingScan ScanAll(DatasetLayout layout)
+    public static LandingScan ScanAll(DatasetLayout layout, Func<string, string, LandedExtract?>? describe = null)
     {
+        describe ??= Describe;
         var found = new List<LandedExtract>();
         var refused = new List<RefusedFile>();
         foreach (var feed in FeedSchemaLoader.FeedNames)
@@ -45,7 +47,10 @@ public static partial class LandingScanner
 
                 try
                 {
-                    found.Add(LandingScanner.Describe(feed, path));
+                    if (describe(feed, path) is { } extract)
+                    {
+                        found.Add(extract);
+                    }
                 }
                 catch (PipelineException e)
                 {

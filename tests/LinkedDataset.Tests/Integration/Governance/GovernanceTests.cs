@@ -18,7 +18,7 @@ public class GovernanceTests
     private static readonly string[] NhsNumbers = ["4000000004", "4000000012", "4000000020", "4000000039", "4000000047"];
 
     private const string PmiHeader = "registration_id,provider_code,registration_start_date,registration_end_date,deregistration_reason,date_of_death,nhs_number,given_name,family_name,date_of_birth,sex,postcode,uprn";
-    private const string ApcHeader = "apcs_ident,provider_code,admission_date,discharge_date,admission_method,patient_classification,primary_diagnosis,treatment_function_code,nhs_number,given_name,family_name,date_of_birth,sex,postcode,uprn";
+    private const string ApcHeader = TestQueries.ApcHeader;
 
     private static DatasetLayout LandFixture(TempFolder folder)
     {

@@ -18,7 +18,7 @@ namespace LinkedDataset.Tests.Integration.Ingest;
 /// </summary>
 public class BadExtractTests : IDisposable
 {
-    private const string Header = "apcs_ident,provider_code,admission_date,discharge_date,admission_method,patient_classification,primary_diagnosis,treatment_function_code,nhs_number,given_name,family_name,date_of_birth,sex,postcode,uprn";
+    private const string Header = TestQueries.ApcHeader;
 
     // NHS numbers: 9434765919 valid (Modulus 11 check 9); 9434765918 fails the check.
     private const string Good1 = "S1,RVV,2025-04-02,2025-04-05,21,1,I214,300,9434765919,Ann,Example,1950-06-15,2,CT1 1AA,100000000001";

@@ -16,7 +16,7 @@ public class SourcePseudonymiserTests
     //  S1 Ann Example, NHS 9434765919 (valid), CT1 1AA (in the lookup), UPRN 100000000001
     //  S2 the same person written differently: spaced NHS number, " ANN ", "EXAMPLE", "ct11aa" → same tokens as S1
     //  S3 Zoë O'Brien-Smyth, NHS 9434765918 (fails Modulus 11 → no person token), ZZ9 9ZZ (not in the lookup → empty LSOA)
-    private const string Header = "apcs_ident,provider_code,admission_date,discharge_date,admission_method,patient_classification,primary_diagnosis,treatment_function_code,nhs_number,given_name,family_name,date_of_birth,sex,postcode,uprn";
+    private const string Header = TestQueries.ApcHeader;
 
     private static readonly string[] Rows =
     [
@@ -70,12 +70,12 @@ public class SourcePseudonymiserTests
 
         var compared = string.Join(" || ', ' || ", PseudonymisedForm.Columns.Where(c => c != "key_id").Select(c => $"coalesce(CAST({c} AS VARCHAR), '-')"));
         using var db = DuckDb.OpenInMemory();
-        var fromSource = Query(db, $"SELECT apcs_ident || ': ' || {compared} FROM read_csv({Sql.Path(output)}, header = true, all_varchar = true) ORDER BY apcs_ident");
-        var fromStaging = Query(db, $"SELECT apcs_ident || ': ' || {compared} FROM read_parquet({Sql.Path(layout.StagedFile("apc", report.ExtractId))}) ORDER BY apcs_ident");
+        var fromSource = TestQueries.Rows(db, $"SELECT apcs_ident || ': ' || {compared} FROM read_csv({Sql.Path(output)}, header = true, all_varchar = true) ORDER BY apcs_ident");
+        var fromStaging = TestQueries.Rows(db, $"SELECT apcs_ident || ': ' || {compared} FROM read_parquet({Sql.Path(layout.StagedFile("apc", report.ExtractId))}) ORDER BY apcs_ident");
         fromSource.Should().Equal(fromStaging);
         fromSource[0][4..].Should().Be(fromSource[1][4..], "S1 and S2 are the same person written two ways");
         fromSource[0].Should().Contain("1950-06").And.Contain("E01024001");
-        Query(db, $"SELECT coalesce(person_token, '-') || '|' || coalesce(lsoa11cd, '-') || '|' || key_id FROM read_csv({Sql.Path(output)}, header = true, all_varchar = true) WHERE apcs_ident = 'S3'")
+        TestQueries.Rows(db, $"SELECT coalesce(person_token, '-') || '|' || coalesce(lsoa11cd, '-') || '|' || key_id FROM read_csv({Sql.Path(output)}, header = true, all_varchar = true) WHERE apcs_ident = 'S3'")
             .Should().Equal($"-|-|{key.KeyId}");
     }
 
@@ -100,8 +100,8 @@ public class SourcePseudonymiserTests
         b.Warnings.Should().BeEmpty();
         var compared = string.Join(" || ', ' || ", PseudonymisedForm.Columns.Where(c => c is not ("key_id" or "lsoa11cd")).Select(c => $"coalesce(CAST({c} AS VARCHAR), '-')"));
         using var db = DuckDb.OpenInMemory();
-        Query(db, $"SELECT apcs_ident || ': ' || {compared} FROM read_parquet({Sql.Path(atSource.StagedFile("apc", b.ExtractId))}) ORDER BY apcs_ident")
-            .Should().Equal(Query(db, $"SELECT apcs_ident || ': ' || {compared} FROM read_parquet({Sql.Path(identifiable.StagedFile("apc", a.ExtractId))}) ORDER BY apcs_ident"));
+        TestQueries.Rows(db, $"SELECT apcs_ident || ': ' || {compared} FROM read_parquet({Sql.Path(atSource.StagedFile("apc", b.ExtractId))}) ORDER BY apcs_ident")
+            .Should().Equal(TestQueries.Rows(db, $"SELECT apcs_ident || ': ' || {compared} FROM read_parquet({Sql.Path(identifiable.StagedFile("apc", a.ExtractId))}) ORDER BY apcs_ident"));
     }
 
     [Fact]
@@ -190,18 +190,4 @@ public class SourcePseudonymiserTests
     }
 
     private static FeedForms PseudonymisedApc { get; } = new(FeedForm.Identifiable, new Dictionary<string, FeedForm> { ["apc"] = FeedForm.Pseudonymised });
-
-    private static List<string> Query(DuckDBConnection db, string sql)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            rows.Add(Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
-        }
-
-        return rows;
-    }
 }

@@ -17,7 +17,7 @@ public class ExtractStagerTests
     //  4 admission method 99 (not a code)                                                      → quarantined: admission_method code_not_in_code_set
     //  5 admission date 2025-13-01                                                             → quarantined: admission_date invalid_date
     //  6 NHS number 9434765918 (fails Modulus 11)                                              → staged, no token
-    private const string Header = "apcs_ident,provider_code,admission_date,discharge_date,admission_method,patient_classification,primary_diagnosis,treatment_function_code,nhs_number,given_name,family_name,date_of_birth,sex,postcode,uprn";
+    private const string Header = TestQueries.ApcHeader;
 
     private static readonly string[] Rows =
     [
@@ -70,12 +70,12 @@ public class ExtractStagerTests
         StageSixSpells(folder, out var layout, out var extract);
 
         using var db = DuckDb.OpenInMemory();
-        var rows = Query(db, $"SELECT source_row, column_name, reason FROM read_parquet({Sql.Path(layout.QuarantineFile("apc", extract.ExtractId))}) ORDER BY source_row");
+        var rows = TestQueries.Rows(db, $"SELECT source_row, column_name, reason FROM read_parquet({Sql.Path(layout.QuarantineFile("apc", extract.ExtractId))}) ORDER BY source_row");
         rows.Should().Equal(
             "3|admission_date|missing_required",
             "4|admission_method|code_not_in_code_set",
             "5|admission_date|invalid_date");
-        Query(db, $"SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet({Sql.Path(layout.QuarantineFile("apc", extract.ExtractId))}))")
+        TestQueries.Rows(db, $"SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet({Sql.Path(layout.QuarantineFile("apc", extract.ExtractId))}))")
             .Should().BeEquivalentTo("extract_id", "feed", "file_name", "source_row", "column_name", "reason");
     }
 
@@ -87,11 +87,11 @@ public class ExtractStagerTests
 
         using var db = DuckDb.OpenInMemory();
         var staged = Sql.Path(layout.StagedFile("apc", extract.ExtractId));
-        var columns = Query(db, $"SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet({staged}))");
+        var columns = TestQueries.Rows(db, $"SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet({staged}))");
         columns.Should().NotContain(["nhs_number", "given_name", "family_name", "date_of_birth", "postcode", "uprn"]);
         columns.Should().Contain(["person_token", "birth_month", "sex", "lsoa11cd", "household_token"]);
 
-        var tokens = Query(db, $"SELECT apcs_ident || '|' || coalesce(person_token, 'none') || '|' || birth_month FROM read_parquet({staged}) ORDER BY apcs_ident");
+        var tokens = TestQueries.Rows(db, $"SELECT apcs_ident || '|' || coalesce(person_token, 'none') || '|' || birth_month FROM read_parquet({staged}) ORDER BY apcs_ident");
         tokens.Should().HaveCount(3);
         var s1 = tokens[0].Split('|');
         var s2 = tokens[1].Split('|');
@@ -124,19 +124,5 @@ public class ExtractStagerTests
 
         report.Status.Should().Be(StagingReport.Failed);
         report.Error.Should().Contain("apc_RVV_2025-04.csv").And.Contain("admission_method").And.Contain("primary_diagnosis");
-    }
-
-    private static List<string> Query(DuckDBConnection db, string sql)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            rows.Add(string.Join("|", Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
-        }
-
-        return rows;
     }
 }
