@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using FluentAssertions;
 using LinkedDataset.Jobs.Runs;
@@ -115,18 +114,8 @@ public class DqMatrixTests(DqFixture fixture) : IClassFixture<DqFixture>
 
     private static string Ldp(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ldp.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["COLUMNS"] = "240";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.Should().Be(0, process.StandardError.ReadToEnd() + output);
-        return Regex.Replace(output, @"\s+", " ");
+        var result = LdpProcess.Run(args);
+        result.ExitCode.Should().Be(0, result.ToString());
+        return Regex.Replace(result.Stdout, @"\s+", " ");
     }
 }
