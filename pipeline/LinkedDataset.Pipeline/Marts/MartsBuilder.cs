@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Common;
+using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Storage;
 
 namespace LinkedDataset.Pipeline.Marts;

@@ -2,6 +2,7 @@ using System.Globalization;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 

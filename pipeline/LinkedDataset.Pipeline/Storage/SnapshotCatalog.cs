@@ -1,3 +1,5 @@
+using LinkedDataset.Pipeline.Publishing;
+
 namespace LinkedDataset.Pipeline.Storage;
 
 /// <summary>One complete snapshot as <c>ldp snapshots</c> lists it.</summary>

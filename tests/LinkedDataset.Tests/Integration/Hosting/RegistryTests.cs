@@ -1,6 +1,7 @@
 using FluentAssertions;
 using Hangfire.InMemory;
 using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 using LinkedDataset.Tests.Support;

@@ -7,6 +7,7 @@ using Hangfire.PostgreSql.Factories;
 using LinkedDataset.Jobs.Hosting;
 using LinkedDataset.Jobs.Hosting.Jobs;
 using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 using LinkedDataset.Tests.Support;

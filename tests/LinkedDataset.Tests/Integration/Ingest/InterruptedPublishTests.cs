@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FluentAssertions;
+using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Storage;
 
 namespace LinkedDataset.Tests.Integration.Ingest;

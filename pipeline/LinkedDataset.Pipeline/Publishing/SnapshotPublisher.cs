@@ -9,10 +9,11 @@ using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Linkage;
 using LinkedDataset.Pipeline.Linkage.Probabilistic;
 using LinkedDataset.Pipeline.Staging;
+using LinkedDataset.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace LinkedDataset.Pipeline.Storage;
+namespace LinkedDataset.Pipeline.Publishing;
 
 /// <summary>What to publish: the staged extracts that make up the snapshot.</summary>
 public sealed record PublishOptions(DatasetLayout Layout, IReadOnlyList<StagingReport> Extracts, string KeyId, DuckDbLimits? Limits = null)
