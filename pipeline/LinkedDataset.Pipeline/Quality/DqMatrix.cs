@@ -2,7 +2,6 @@ using System.Globalization;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Landing;
-using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 
@@ -31,7 +30,7 @@ public static class DqMatrix
             throw new Common.PipelineException($"Snapshot '{snapshotId}' is not a complete snapshot in {layout.Snapshots}. 'ldp snapshots' lists those that are.");
         }
 
-        var manifest = SnapshotPublisher.ReadManifest(folder);
+        var manifest = SnapshotManifest.Read(folder);
         var registry = LandingRegistry.Load(layout);
         var months = MonthRange(manifest.Extracts.Select(e => e.Period));
         using var db = DuckDb.OpenInMemory(limits);

@@ -101,7 +101,7 @@ public sealed class PublishSnapshotJob(JobEnvironment environment, IBackgroundJo
 
         staged = LandingRegistry.Load(layout).NewestPerSlot(staged);
 
-        var manifest = SnapshotPublisher.ReadManifest(layout.Snapshot(current));
+        var manifest = SnapshotManifest.Read(layout.Snapshot(current));
         var same = manifest.CodeVersion == SnapshotPublisher.CodeVersion
             && (keyId is null || manifest.KeyId == keyId)
             && manifest.Extracts.Select(e => e.ExtractId).Order(StringComparer.Ordinal)

@@ -7,7 +7,6 @@ using Hangfire.PostgreSql.Factories;
 using LinkedDataset.Jobs.Hosting;
 using LinkedDataset.Jobs.Hosting.Jobs;
 using LinkedDataset.Pipeline.Landing;
-using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 using LinkedDataset.Tests.Support;
@@ -74,7 +73,7 @@ public class ScaleOutTests(ITestOutputHelper output)
             publishes.Count(j => HostingSupport.ResultOf(storage, j.Id)!.StartsWith("Published snapshot", StringComparison.Ordinal)).Should().Be(1);
             Directory.GetDirectories(layout.Snapshots).Should().ContainSingle();
             var snapshot = layout.CurrentSnapshotId!;
-            SnapshotPublisher.ReadManifest(layout.Snapshot(snapshot)).Extracts.Select(e => e.ExtractId)
+            SnapshotManifest.Read(layout.Snapshot(snapshot)).Extracts.Select(e => e.ExtractId)
                 .Should().OnlyHaveUniqueItems().And.BeEquivalentTo(landed.Select(e => e.ExtractId));
 
             // The same inputs in one process on the embedded storage give the same snapshot.
