@@ -17,6 +17,7 @@ public static class FileReasons
 {
     public const string BadFileName = "bad_file_name";
     public const string NotCsv = "not_csv";
+    public const string Symlink = "symlink";
     public const string WrongDelimiter = "wrong_delimiter";
     public const string MissingColumns = "missing_required_columns";
     public const string WrongEncoding = "wrong_encoding";
