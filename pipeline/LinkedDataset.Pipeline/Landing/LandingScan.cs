@@ -1,6 +1,5 @@
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Feeds;
-using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 
 namespace LinkedDataset.Pipeline.Landing;
@@ -54,7 +53,7 @@ public static partial class LandingScanner
                 }
                 catch (PipelineException e)
                 {
-                    refused.Add(new RefusedFile(feed, path, FileReasons.BadFileName, e.Message));
+                    refused.Add(new RefusedFile(feed, path, LandingReasons.BadFileName, e.Message));
                 }
             }
         }
@@ -66,7 +65,7 @@ public static partial class LandingScanner
     public static RefusedFile NotCsv(string feed, string path)
     {
         var name = Path.GetFileName(path);
-        return new RefusedFile(feed, path, FileReasons.NotCsv,
+        return new RefusedFile(feed, path, LandingReasons.NotCsv,
             $"Landing file '{name}' in '{feed}/' is not a .csv file ('{Path.GetExtension(name)}'); extracts are comma-separated UTF-8 text named <feed>_<provider>_<YYYY-MM>.csv.");
     }
 }
