@@ -1,6 +1,5 @@
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Feeds;
-using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 
 namespace LinkedDataset.Pipeline.Landing;
@@ -60,7 +59,7 @@ public static partial class LandingScanner
                 }
                 catch (PipelineException e)
                 {
-                    refused.Add(new RefusedFile(feed, path, FileReasons.BadFileName, e.Message));
+                    refused.Add(new RefusedFile(feed, path, LandingReasons.BadFileName, e.Message));
                 }
             }
         }
@@ -76,7 +75,7 @@ public static partial class LandingScanner
 
     /// <summary>The refusal of a symbolic link in landing; the link is never followed.</summary>
     public static RefusedFile Symlink(string feed, string path) =>
-        new(feed, path, FileReasons.Symlink,
+        new(feed, path, LandingReasons.Symlink,
             $"Landing file '{Path.GetFileName(path)}' in '{feed}/' is a symbolic link; links are not followed. Copy the extract itself into landing.");
 
     /// <summary>
@@ -91,7 +90,7 @@ public static partial class LandingScanner
     public static RefusedFile NotCsv(string feed, string path)
     {
         var name = Path.GetFileName(path);
-        return new RefusedFile(feed, path, FileReasons.NotCsv,
+        return new RefusedFile(feed, path, LandingReasons.NotCsv,
             $"Landing file '{name}' in '{feed}/' is not a .csv file ('{Path.GetExtension(name)}'); extracts are comma-separated UTF-8 text named <feed>_<provider>_<YYYY-MM>.csv.");
     }
 }

@@ -5,6 +5,7 @@ using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Governance;
 using LinkedDataset.Pipeline.Identity;
 using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 using LinkedDataset.Tests.Support;

@@ -1,6 +1,5 @@
 using FluentAssertions;
 using LinkedDataset.Pipeline.Landing;
-using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 using LinkedDataset.Tests.Support;
 
@@ -39,7 +38,7 @@ public sealed class LandingRefusalTests : IDisposable
 
         scan.Extracts.Select(e => e.FileName).Should().Equal("apc_RVV_2025-05.csv");
         var refused = scan.Refused.Should().ContainSingle().Subject;
-        refused.Reason.Should().Be(FileReasons.Symlink);
+        refused.Reason.Should().Be(LandingReasons.Symlink);
         refused.Message.Should().Contain("apc_RVV_2025-04.csv").And.Contain("symbolic link").And.NotContain(outside);
         LandingScanner.Scan(Layout).Select(e => e.FileName).Should().Equal("apc_RVV_2025-05.csv");
 
@@ -47,7 +46,7 @@ public sealed class LandingRefusalTests : IDisposable
         registry.Register(scan);
         var entry = registry.Entries.Single(e => e.FileName == "apc_RVV_2025-04.csv");
         entry.Status.Should().Be(RegistryEntry.Refused);
-        entry.Reason.Should().Be(FileReasons.Symlink);
+        entry.Reason.Should().Be(LandingReasons.Symlink);
         entry.Bytes.Should().Be(0);
         entry.ContentHash.Should().NotBe(LandingScanner.ContentHash(outside), "the link's target is never read");
     }
