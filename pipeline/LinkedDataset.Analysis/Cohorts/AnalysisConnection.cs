@@ -27,7 +27,7 @@ public static class AnalysisConnection
         {
             var opened = SnapshotReader.CreateViews(db, layout, snapshotId);
             MartsReader.CreateViews(db, layout, opened);
-            var window = MartsBuilder.WindowOf(SnapshotPublisher.ReadManifest(layout.Snapshot(opened)));
+            var window = MartsBuilder.WindowOf(SnapshotManifest.Read(layout.Snapshot(opened)));
             var allowed = new List<string> { layout.Snapshot(opened), layout.Marts(opened) };
             if (outputFolder?.Invoke(opened) is { } folder)
             {

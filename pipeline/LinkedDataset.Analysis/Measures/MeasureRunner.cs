@@ -23,7 +23,7 @@ public sealed record MeasureRunOptions(DatasetLayout Layout, string DefinitionPa
 /// <param name="Group1">First grouping value ("" when none).</param>
 /// <param name="Group2">Second grouping value ("" when none).</param>
 /// <param name="Numerator">Protected numerator.</param>
-/// <param name="Denominator">Protected denominator (people, or person-years rounded to whole years then protected).</param>
+/// <param name="Denominator">Protected denominator: people, or person-years at risk (1 decimal; withheld when under the threshold).</param>
 /// <param name="Value">Proportion (%) or rate per <c>per</c>, from the protected values.</param>
 /// <param name="Lower">Lower 95 % limit.</param>
 /// <param name="Upper">Upper 95 % limit.</param>
@@ -32,7 +32,7 @@ public sealed record MeasureRunOptions(DatasetLayout Layout, string DefinitionPa
 /// <param name="DsrLower">Dobson lower limit.</param>
 /// <param name="DsrUpper">Dobson upper limit.</param>
 public sealed record MeasureValue(
-    string Interval, DateOnly Start, string Group1, string Group2, long? Numerator, long? Denominator, double? Value, double? Lower, double? Upper, string Method,
+    string Interval, DateOnly Start, string Group1, string Group2, long? Numerator, double? Denominator, double? Value, double? Lower, double? Upper, string Method,
     double? Dsr, double? DsrLower, double? DsrUpper);
 
 /// <summary>A practice's indirectly standardised ratio against all practices, with funnel limits.</summary>
@@ -106,14 +106,19 @@ public static class MeasureRunner
             var numerator = cell.Sum(x => x.Numerator);
             var denominator = cell.Sum(x => x.Denominator);
             var n = DisclosureControl.ProtectCount(numerator, policy);
-            var d = DisclosureControl.ProtectCount((long)Math.Round(denominator), policy);
+            // People are counts and protected as such; person-years are not a count of people: released to 1 decimal,
+            // withheld when they round up to a count the policy would suppress. Rates use the protected numerator.
+            double? d = m.Kind == NumeratorKind.PersonTime
+                ? DisclosureControl.ProtectCount((long)Math.Ceiling(denominator), policy) is null ? null : Math.Round(denominator, 1)
+                : DisclosureControl.ProtectCount((long)Math.Round(denominator), policy);
+            var rateDenominator = m.Kind == NumeratorKind.PersonTime ? denominator : d ?? 0;
             double? value = null, lower = null, upper = null;
             var method = "";
-            if (n is { } pn && d is > 0 && pn <= (m.Kind == NumeratorKind.People ? d.Value : long.MaxValue))
+            if (n is { } pn && d is > 0 && (m.Kind != NumeratorKind.People || pn <= d.Value))
             {
-                var ci = m.Kind == NumeratorKind.People ? Intervals.Wilson(pn, d.Value) : Intervals.Rate(pn, d.Value, m.Per);
+                var ci = m.Kind == NumeratorKind.People ? Intervals.Wilson(pn, (long)d.Value) : Intervals.Rate(pn, rateDenominator, m.Per);
                 var scale = m.Kind == NumeratorKind.People ? 100.0 : 1.0;
-                (value, lower, upper, method) = (m.Kind == NumeratorKind.People ? 100.0 * pn / d.Value : pn * m.Per / d.Value, ci.Lower * scale, ci.Upper * scale, ci.Method);
+                (value, lower, upper, method) = (m.Kind == NumeratorKind.People ? 100.0 * pn / d.Value : pn * m.Per / rateDenominator, ci.Lower * scale, ci.Upper * scale, ci.Method);
             }
 
             double? dsr = null, dsrLower = null, dsrUpper = null;
@@ -185,10 +190,11 @@ public static class MeasureRunner
         Directory.CreateDirectory(folder);
         string N(long? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "[REDACTED]";
         string D(double? v) => v?.ToString("0.###", CultureInfo.InvariantCulture) ?? "";
+        string P(double? v) => v?.ToString("0.#", CultureInfo.InvariantCulture) ?? "[REDACTED]";
         var groupNames = m.GroupBy.Concat(["", ""]).Take(2).Select((g, i) => g.Length > 0 ? g : $"group{i + 1}").ToList();
         ReportFiles.WriteCsv(Path.Combine(folder, "measure.csv"),
             ["interval", "start", groupNames[0], groupNames[1], "numerator", "denominator", m.Kind == NumeratorKind.People ? "percent" : $"rate_per_{m.Per:0}", "lower_95", "upper_95", "method", "dsr", "dsr_lower_95", "dsr_upper_95"],
-            values.Select(v => new[] { v.Interval, v.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), v.Group1, v.Group2, N(v.Numerator), N(v.Denominator), D(v.Value), D(v.Lower), D(v.Upper), v.Method, D(v.Dsr), D(v.DsrLower), D(v.DsrUpper) }));
+            values.Select(v => new[] { v.Interval, v.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), v.Group1, v.Group2, N(v.Numerator), P(v.Denominator), D(v.Value), D(v.Lower), D(v.Upper), v.Method, D(v.Dsr), D(v.DsrLower), D(v.DsrUpper) }));
         if (m.PracticeComparison)
         {
             ReportFiles.WriteCsv(Path.Combine(folder, "practices.csv"),
