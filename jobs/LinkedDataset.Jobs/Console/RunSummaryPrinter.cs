@@ -1,5 +1,6 @@
 using System.Globalization;
 using LinkedDataset.Jobs.Runs;
+using LinkedDataset.Pipeline.Disclosure;
 using Spectre.Console;
 
 namespace LinkedDataset.Jobs.Console;
@@ -44,7 +45,8 @@ public static class RunSummaryPrinter
         }
 
         AnsiConsole.Write(feeds);
-        AnsiConsole.MarkupLine($"People in the person index: {N(result.People)}. Snapshot {result.Snapshot.SnapshotId}{(result.Snapshot.AlreadyPublished ? " (already published: same inputs)" : "")} at {Markup.Escape(result.Snapshot.Path)}");
+        AnsiConsole.MarkupLine("[grey]Files and rows above are operational counts of records for the data manager: not for release.[/]");
+        AnsiConsole.MarkupLine($"People in the person index: {Count(DisclosureControl.ProtectCount(result.People, SdcPolicy.Default))} (rounded to 5). Snapshot {result.Snapshot.SnapshotId}{(result.Snapshot.AlreadyPublished ? " (already published: same inputs)" : "")} at {Markup.Escape(result.Snapshot.Path)}");
         if (result.Registration is { } landing)
         {
             AnsiConsole.MarkupLine(Markup.Escape(

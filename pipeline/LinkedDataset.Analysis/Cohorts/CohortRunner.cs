@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Disclosure;
 using LinkedDataset.Pipeline.Marts;

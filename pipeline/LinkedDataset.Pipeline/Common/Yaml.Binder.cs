@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization.NamingConventions;
 
@@ -151,7 +150,7 @@ public static partial class Yaml
                 {
                     property.SetValue(instance, property.GetValue(seed));
                 }
-                else if (property.GetCustomAttribute<RequiredMemberAttribute>() is not null)
+                else if (property.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.RequiredMemberAttribute"))
                 {
                     throw Missing(mapping, Join(field, name));
                 }

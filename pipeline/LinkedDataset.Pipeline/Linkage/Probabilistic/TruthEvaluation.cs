@@ -1,3 +1,4 @@
+using Dapper;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Storage;
@@ -40,8 +41,7 @@ public static class TruthEvaluation
         var feeds = FeedSchemaLoader.FeedNames.Where(f => f != "pmi").ToList();
         var rows = string.Join("\nUNION ALL\n", feeds.Select(f =>
             $"SELECT '{f}' AS feed, provider_code, CAST({Sql.Identifier(schemas[f].RecordId)} AS VARCHAR) AS record_id, person_id, link_method, match_uncertain FROM {f}"));
-        using var command = db.CreateCommand();
-        command.CommandText = $"""
+        return db.QuerySingle<TruthEvaluationResult>($"""
             WITH rows AS ({rows}),
             judged AS (
               SELECT x.link_method, x.match_uncertain, t.person_key AS truth_key, pt.person_key AS linked_key,
@@ -49,15 +49,12 @@ public static class TruthEvaluation
               FROM rows x JOIN truth t ON t.feed = x.feed AND t.provider_code = x.provider_code AND t.record_id = x.record_id
               LEFT JOIN person_truth pt ON pt.person_id = x.person_id
               WHERE x.link_method <> 'deterministic')
-            SELECT count(*) FILTER (in_index),
-                   count(*) FILTER (link_method = 'probabilistic'),
-                   count(*) FILTER (link_method = 'probabilistic' AND linked_key = truth_key),
-                   count(*) FILTER (link_method = 'probabilistic' AND NOT match_uncertain),
-                   count(*) FILTER (link_method = 'probabilistic' AND NOT match_uncertain AND linked_key = truth_key)
+            SELECT count(*) FILTER (in_index) AS NeedingLinkage,
+                   count(*) FILTER (link_method = 'probabilistic') AS Linked,
+                   count(*) FILTER (link_method = 'probabilistic' AND linked_key = truth_key) AS Correct,
+                   count(*) FILTER (link_method = 'probabilistic' AND NOT match_uncertain) AS LinkedCertain,
+                   count(*) FILTER (link_method = 'probabilistic' AND NOT match_uncertain AND linked_key = truth_key) AS CorrectCertain
             FROM judged
-            """;
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return new TruthEvaluationResult(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+            """);
     }
 }
