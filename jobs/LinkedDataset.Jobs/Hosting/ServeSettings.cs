@@ -22,10 +22,20 @@ public sealed record Schedules(
     string DataQuality = "0 6 1 * *",
     string Reports = "0 7 1 * *");
 
-/// <summary>Who may use the dashboard from a non-loopback address, and whether it may change jobs.</summary>
-public sealed record DashboardSettings(string? User = null, string? Password = null, string? Token = null, bool Writable = false)
+/// <summary>
+/// Who may use the dashboard and whether it may change jobs. <paramref name="AllowLoopbackWithoutAuth"/>
+/// lets local requests in without credentials (default: on only for the embedded default, in-memory
+/// storage with no <paramref name="KnownProxies"/>); <paramref name="KnownProxies"/> are the reverse
+/// proxies (IP addresses) whose forwarding headers are believed.
+/// </summary>
+public sealed record DashboardSettings(
+    string? User = null, string? Password = null, string? Token = null, bool Writable = false,
+    bool? AllowLoopbackWithoutAuth = null, string[]? KnownProxies = null)
 {
-    /// <summary>True when some credential is configured, so a remote request can be let in.</summary>
+    /// <summary>A bearer token shorter than this is refused at start: it could be guessed.</summary>
+    public const int MinimumTokenLength = 32;
+
+    /// <summary>True when some credential is configured, so a request can be let in with it.</summary>
     public bool HasCredentials => (!string.IsNullOrEmpty(User) && !string.IsNullOrEmpty(Password)) || !string.IsNullOrEmpty(Token);
 }
 
@@ -85,6 +95,13 @@ public sealed partial record ServeSettings
     public PostgresSettings Postgres { get; init; } = new();
 
     public DuckDbLimits DuckDbLimits => new(DuckDbThreads, DuckDbMemory);
+
+    /// <summary>
+    /// Whether local requests see the dashboard without credentials: <see cref="DashboardSettings.AllowLoopbackWithoutAuth"/>
+    /// when set, else only for the embedded default (in-memory storage, no known proxies).
+    /// </summary>
+    public bool DashboardAllowsLoopbackWithoutAuth =>
+        Dashboard.AllowLoopbackWithoutAuth ?? (Storage == StorageKind.InMemory && Dashboard.KnownProxies is not { Length: > 0 });
 
     /// <summary>The dataset folder's layout, with landing moved when <see cref="Landing"/> is set.</summary>
     public DatasetLayout Layout => new(Path.GetFullPath(Data), Landing is { Length: > 0 } l ? Path.GetFullPath(l) : null);
@@ -179,6 +196,24 @@ public sealed partial record ServeSettings
             {
                 throw new PipelineException($"Setting Postgres:{name} ({EnvironmentName("Postgres:" + name)}) is {duration}, which is not a positive duration written hh:mm:ss.");
             }
+        }
+
+        if (Dashboard.Token is { Length: > 0 and < DashboardSettings.MinimumTokenLength } token)
+        {
+            throw new PipelineException(
+                $"Setting Dashboard:Token (LDP_DASHBOARD__TOKEN) has {token.Length} characters: a bearer token needs at least {DashboardSettings.MinimumTokenLength} (e.g. the output of 'openssl rand -hex 32').");
+        }
+
+        if (Dashboard.KnownProxies?.FirstOrDefault(p => !IPAddress.TryParse(p, out _)) is { } proxy)
+        {
+            throw new PipelineException($"Setting Dashboard:KnownProxies (LDP_DASHBOARD__KNOWNPROXIES__0, ...) has '{proxy}', which is not an IP address: list the addresses your reverse proxies connect from, e.g. 127.0.0.1.");
+        }
+
+        if (!Worker && !DashboardAllowsLoopbackWithoutAuth && !Dashboard.HasCredentials)
+        {
+            throw new PipelineException(
+                "The dashboard needs credentials for every request here (Dashboard:AllowLoopbackWithoutAuth is off: the default with PostgreSQL storage or known proxies) but none are set. " +
+                "Set Dashboard:User and Dashboard:Password (LDP_DASHBOARD__USER, LDP_DASHBOARD__PASSWORD) or Dashboard:Token (LDP_DASHBOARD__TOKEN), or set Dashboard:AllowLoopbackWithoutAuth to true.");
         }
 
         if (!Worker && !IsLoopback(Bind) && !Dashboard.HasCredentials)
