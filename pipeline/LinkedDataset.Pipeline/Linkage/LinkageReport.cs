@@ -12,6 +12,7 @@ namespace LinkedDataset.Pipeline.Linkage;
 /// snapshot) and a self-contained <c>linkage_report.html</c> with inline SVG charts.
 /// <list type="bullet">
 /// <item><c>linkage_link_rate</c>: rows by feed, provider, month and link method.</item>
+/// <item><c>linkage_feed_rate</c>: per feed, rows linked to a registered person (the link rate) and rows given a provisional person, apart.</item>
 /// <item><c>linkage_match_weights</c>: histogram of the best candidate's match weight per record (2-bit bins).</item>
 /// <item><c>linkage_model</c>: m, u and match weight per comparison level.</item>
 /// <item><c>linkage_summary</c>: records, decisions and the model's estimated false-match and missed-match rates.</item>
@@ -28,6 +29,14 @@ public static class LinkageReport
         var rates = string.Join("\nUNION ALL\n", activityFeeds.Select(f =>
             $"SELECT '{f}' AS feed, provider_code, period, link_method, count(*) AS rows FROM linked_{f} GROUP BY ALL"));
         Copy(db, snapshotFolder, "linkage_link_rate", $"SELECT * FROM ({rates}) ORDER BY ALL");
+        Copy(db, snapshotFolder, "linkage_feed_rate", $"""
+            SELECT feed, rows, linked, provisional, linked / rows AS link_rate, provisional / rows AS provisional_rate
+            FROM (SELECT feed, sum(rows)::BIGINT AS rows,
+                         (coalesce(sum(rows) FILTER ({LinkMethods.LinkedCondition}), 0))::BIGINT AS linked,
+                         (coalesce(sum(rows) FILTER ({LinkMethods.ProvisionalCondition}), 0))::BIGINT AS provisional
+                  FROM ({rates}) GROUP BY feed)
+            ORDER BY feed
+            """);
 
         var hasModel = result.Model is not null;
         Copy(db, snapshotFolder, "linkage_match_weights", hasModel
@@ -94,7 +103,10 @@ public static class LinkageReport
         }
 
         html.Append("</table>");
-        html.Append("<h2>Link rate by feed and method</h2>").Append(StackedBars(byFeed));
+        var feedRates = Rows(db, $"SELECT feed, rows, linked, provisional, round(100 * link_rate, 1), round(100 * provisional_rate, 1) FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, "linkage_feed_rate", "*.parquet"))}) ORDER BY feed");
+        html.Append("<h2>Link rate by feed</h2><p>Linked: rows linked to a registered person (deterministic or probabilistic). Provisional rows are counted apart, not as linked.</p>")
+            .Append(Table(["feed", "rows", "linked", "provisional", "link rate %", "provisional %"], feedRates));
+        html.Append("<h2>Rows by feed and method</h2>").Append(StackedBars(byFeed));
         html.Append(Table(["feed", "method", "rows"], byFeed));
         html.Append("<h2>Rows by month and method</h2>").Append(StackedBars(byMonth));
         html.Append("<h2>Match weight of the best candidate (records)</h2>")
