@@ -5,7 +5,6 @@ using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Disclosure;
 using LinkedDataset.Pipeline.Marts;
-using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Storage;
 
 namespace LinkedDataset.Analysis.Cohorts;
