@@ -40,13 +40,15 @@ public static class LinkageBenchmark
               dob_swapped := CASE WHEN day(dob) <= 12 AND day(dob) <> month(dob) THEN md5('dob:' || make_date(year(dob), day(dob), month(dob))) END,
               postcode := CASE WHEN pc IS NOT NULL THEN md5('postcode:' || pc) END,
               sector := CASE WHEN pc IS NOT NULL THEN md5('sector:' || (pc // 20)) END,
+              given_soundex := CASE WHEN gi IS NOT NULL THEN md5('gsoundex:' || gi || '/' || (hash(g) % 7)) END,
+              given_bloom := NULL::VARCHAR, family_bloom := NULL::VARCHAR,
               sex := CAST(sex AS VARCHAR));
 
             CREATE TABLE pl_person_tokens AS
-            SELECT person_id, UNNEST(bench_tokens(g, g % 20, f, f // 3, dob, pc, sex))
+            SELECT person_id, person_id AS set_order, UNNEST(bench_tokens(g, g % 20, f, f // 3, dob, pc, sex))
             FROM bench_people WHERE person_id < {people}
             UNION ALL
-            SELECT person_id, UNNEST(bench_tokens(g, g % 20, f, f // 3, dob, (pc + 977) % 60000, sex))
+            SELECT person_id, {people} + person_id AS set_order, UNNEST(bench_tokens(g, g % 20, f, f // 3, dob, (pc + 977) % 60000, sex))
             FROM bench_people WHERE person_id < {people} AND person_id % 10 = 3;
 
             CREATE TABLE bench_truth AS

@@ -23,6 +23,16 @@ public static class LinkageReport
 {
     public const string HtmlFile = "linkage_report.html";
 
+    /// <summary>The candidate pairs of the probabilistic pass (feed, provider_code, record_id, person_id, rules bitmask), beside the report.</summary>
+    public const string CandidatesFile = "linkage_candidates.parquet";
+
+    /// <summary>How the missed-match rate is estimated, printed with it.</summary>
+    public const string MissedMatchMethod =
+        "Expected missed matches = the sum, over records left provisional, of the match probability of their best candidate from either " +
+        "blocking pass: the main rules, then a looser second pass (single tokens, capped) over every record the first pass left provisional, " +
+        "including records it never compared with anyone. A record that no rule of either pass pairs with its true person is not counted. " +
+        "Rate = expected missed / (linked - expected false + expected missed).";
+
     public static void Write(DuckDBConnection db, string snapshotFolder, IReadOnlyList<string> activityFeeds, ProbabilisticLinkageResult result)
     {
         var rates = string.Join("\nUNION ALL\n", activityFeeds.Select(f =>
@@ -40,16 +50,36 @@ public static class LinkageReport
         var model = new StringBuilder("SELECT * FROM (VALUES ");
         if (result.Model is { } fs)
         {
-            var rows = fs.Model.Comparisons.SelectMany((c, i) => c.Levels.Select((level, l) =>
-                $"('{c.Name}', {l}, '{level}', {F(fs.Model.M[i][l])}, {F(fs.Model.U[i][l])}, {F(fs.Model.Weight(i, l))})"));
-            model.Append(string.Join(", ", rows)).Append(") t(comparison, level, level_name, m, u, match_weight)");
+            // A comparison left out (no information in the data) shows no m, u or weight: they were never estimated.
+            var rows = fs.Model.Comparisons.SelectMany((c, i) => c.Levels.Select((level, l) => fs.Model.Used[i]
+                ? $"('{c.Name}', {l}, '{level}', {F(fs.Model.M[i][l])}, {F(fs.Model.U[i][l])}, {F(fs.Model.Weight(i, l))}, true)"
+                : $"('{c.Name}', {l}, '{level}', NULL::DOUBLE, NULL::DOUBLE, NULL::DOUBLE, false)"));
+            model.Append(string.Join(", ", rows)).Append(") t(comparison, level, level_name, m, u, match_weight, used)");
         }
         else
         {
-            model.Clear().Append("SELECT NULL::VARCHAR AS comparison, NULL::INTEGER AS level, NULL::VARCHAR AS level_name, NULL::DOUBLE AS m, NULL::DOUBLE AS u, NULL::DOUBLE AS match_weight LIMIT 0");
+            model.Clear().Append("SELECT NULL::VARCHAR AS comparison, NULL::INTEGER AS level, NULL::VARCHAR AS level_name, NULL::DOUBLE AS m, NULL::DOUBLE AS u, NULL::DOUBLE AS match_weight, NULL::BOOLEAN AS used LIMIT 0");
         }
 
         Copy(db, snapshotFolder, "linkage_model", model.ToString());
+
+        var blocking = result.Model is { Blocking.Count: > 0 } run
+            ? "SELECT * FROM (VALUES " + string.Join(", ", run.Blocking.Select(b =>
+                $"({Sql.Literal(b.Rule)}, {b.Pass}, {b.Pairs}::BIGINT, {(b.Cap is { } cap ? cap.ToString(CultureInfo.InvariantCulture) : "NULL")}::INTEGER, {b.RecordProfilesOverCap}::BIGINT)")) +
+              ") t(rule, pass, candidate_pairs, cap, token_sets_over_cap)"
+            : "SELECT NULL::VARCHAR AS rule, NULL::INTEGER AS pass, NULL::BIGINT AS candidate_pairs, NULL::INTEGER AS cap, NULL::BIGINT AS token_sets_over_cap LIMIT 0";
+        Copy(db, snapshotFolder, "linkage_blocking", blocking);
+
+        // Every candidate pair, by record id and person id (no tokens), beside the report rather than
+        // as a table of the snapshot: with a synthetic truth folder it gives the blocking recall.
+        if (hasModel)
+        {
+            DuckDb.Execute(db, $"""
+                COPY (SELECT s.feed, s.provider_code, s.record_id, x.person_id, x.rules
+                      FROM pl_source s JOIN pl_record_profile rp USING (record_key) JOIN pl_pairs x USING (profile_key) ORDER BY ALL)
+                TO {Sql.Path(Path.Combine(snapshotFolder, CandidatesFile))} (FORMAT parquet, COMPRESSION zstd)
+                """);
+        }
 
         // Expected false matches among linked records: the sum of (1 - p). Expected missed matches:
         // the sum of p over records left provisional (their best candidate might have been them).
@@ -63,10 +93,12 @@ public static class LinkageReport
                      coalesce(sum(d.match_probability) FILTER (f.link_method = '{FellegiSunterLinker.Provisional}'), 0) AS expected_missed_matches,
                      expected_false_matches / greatest(linked, 1) AS estimated_false_match_rate,
                      expected_missed_matches / greatest(linked - expected_false_matches + expected_missed_matches, 1) AS estimated_missed_match_rate,
-                     {result.Model!.CandidatePairs} AS candidate_pairs, {F(result.Model.PriorWeight)} AS prior_weight
+                     {result.Model!.CandidatePairs} AS candidate_pairs, {F(result.Model.PriorWeight)} AS prior_weight,
+                     {result.Model.SecondPassProfiles} AS second_pass_token_sets, {result.Model.SecondPassLinked} AS second_pass_linked,
+                     {Sql.Literal(MissedMatchMethod)} AS missed_match_method
               FROM pl_final f JOIN pl_record_profile rp USING (record_key) JOIN pl_decision d USING (profile_key)
               """
-            : "SELECT 0::BIGINT AS records, 0::BIGINT AS linked, 0::BIGINT AS uncertain, 0::BIGINT AS provisional, 0.0 AS expected_false_matches, 0.0 AS expected_missed_matches, 0.0 AS estimated_false_match_rate, 0.0 AS estimated_missed_match_rate, 0::BIGINT AS candidate_pairs, 0.0 AS prior_weight");
+            : "SELECT 0::BIGINT AS records, 0::BIGINT AS linked, 0::BIGINT AS uncertain, 0::BIGINT AS provisional, 0.0 AS expected_false_matches, 0.0 AS expected_missed_matches, 0.0 AS estimated_false_match_rate, 0.0 AS estimated_missed_match_rate, 0::BIGINT AS candidate_pairs, 0.0 AS prior_weight, 0::BIGINT AS second_pass_token_sets, 0::BIGINT AS second_pass_linked, '' AS missed_match_method");
 
         File.WriteAllText(Path.Combine(snapshotFolder, HtmlFile), Html(db, snapshotFolder));
     }
@@ -77,7 +109,9 @@ public static class LinkageReport
         var byFeed = Rows(db, $"SELECT feed, link_method, sum(rows)::BIGINT FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, "linkage_link_rate", "*.parquet"))}) GROUP BY ALL ORDER BY ALL");
         var byMonth = Rows(db, $"SELECT period, link_method, sum(rows)::BIGINT FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, "linkage_link_rate", "*.parquet"))}) GROUP BY ALL ORDER BY ALL");
         var weights = Rows(db, $"SELECT weight_from, records FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, "linkage_match_weights", "*.parquet"))}) ORDER BY 1");
-        var model = Rows(db, $"SELECT comparison, level_name, m, u, match_weight FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, "linkage_model", "*.parquet"))}) ORDER BY comparison, level DESC");
+        var model = Rows(db, $"SELECT comparison, level_name, m, u, match_weight FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, "linkage_model", "*.parquet"))}) WHERE used ORDER BY comparison, level DESC");
+        var leftOut = Rows(db, $"SELECT DISTINCT comparison FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, "linkage_model", "*.parquet"))}) WHERE NOT used ORDER BY 1");
+        var blocking = Rows(db, $"SELECT rule, pass, candidate_pairs, cap, token_sets_over_cap FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, "linkage_blocking", "*.parquet"))}) ORDER BY pass, rule");
         var summary = Rows(db, $"SELECT * FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, "linkage_summary", "*.parquet"))})");
         var summaryNames = Names(db, $"SELECT * FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, "linkage_summary", "*.parquet"))}) LIMIT 0");
 
@@ -90,6 +124,11 @@ public static class LinkageReport
         html.Append("<h2>Probabilistic linkage summary</h2><table>");
         for (var i = 0; i < summaryNames.Count && summary.Count > 0; i++)
         {
+            if (summaryNames[i] == "missed_match_method")
+            {
+                continue; // printed in full below
+            }
+
             html.Append("<tr><td>").Append(E(summaryNames[i])).Append("</td><td>").Append(E(Format(summary[0][i]))).Append("</td></tr>");
         }
 
@@ -100,6 +139,16 @@ public static class LinkageReport
         html.Append("<h2>Match weight of the best candidate (records)</h2>")
             .Append(Bars(weights.Select(w => (Format(w[0]), Convert.ToDouble(w[1], CultureInfo.InvariantCulture))).ToList()));
         html.Append("<h2>Model: m and u per comparison level</h2>").Append(Table(["comparison", "level", "m", "u", "weight (bits)"], model));
+        if (leftOut.Count > 0)
+        {
+            html.Append("<p>Left out of the model (no information: missing on every candidate pair, or one value only): ")
+                .Append(E(string.Join(", ", leftOut.Select(r => Format(r[0]))))).Append(". They add no weight and have no m or u.</p>");
+        }
+
+        html.Append("<h2>Blocking rules</h2><p>Pass 1: the main rules over every record; pass 2: looser rules over the records pass 1 left provisional. ")
+            .Append("A capped rule skips blocks holding more person token sets than its cap.</p>")
+            .Append(Table(["rule", "pass", "candidate pairs", "cap", "token sets over cap"], blocking));
+        html.Append("<h2>How the missed-match rate is estimated</h2><p>").Append(E(MissedMatchMethod)).Append("</p>");
         html.Append("<p>Provider and month detail: table <code>linkage_link_rate</code> of this snapshot.</p></body></html>");
         return html.ToString();
     }
