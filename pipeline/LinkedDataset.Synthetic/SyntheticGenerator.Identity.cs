@@ -147,7 +147,7 @@ public static partial class SyntheticGenerator
         {
             0 => string.Create(CultureInfo.InvariantCulture, $"{dob.Year:D4}-02-{30 + _faultRng.Next(2)}"),
             1 => string.Create(CultureInfo.InvariantCulture, $"{dob.Year:D4}-{ThirtyDayMonths[_faultRng.Next(4)]:D2}-31"),
-            _ => string.Create(CultureInfo.InvariantCulture, $"{dob.Year:D4}-{dob.Day:D2}-{dob.Month + 12:D2}"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"{dob.Year:D4}-{dob.Month + 12:D2}-{dob.Day:D2}"), // month 13-24
         };
     }
 }

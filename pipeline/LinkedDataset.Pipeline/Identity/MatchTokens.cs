@@ -3,7 +3,7 @@ namespace LinkedDataset.Pipeline.Identity;
 /// <summary>
 /// Privacy-preserving match tokens for probabilistic linkage: each a keyed hash (32 lowercase hex
 /// characters) of one normalised identity part, with its own domain prefix so that equal strings
-/// in different fields give different tokens, plus a keyed bigram Bloom filter per name for fuzzy
+/// in different fields give different tokens, plus a keyed bigram set per name for fuzzy
 /// comparison (<see cref="NameBloomFilter"/>). A part is null when its input is missing or unusable.
 /// </summary>
 /// <param name="GivenName">Normalised given name (<see cref="IdentityNormaliser.Name"/>), domain <c>given:</c>.</param>
@@ -23,8 +23,8 @@ namespace LinkedDataset.Pipeline.Identity;
 /// <param name="Postcode">Normalised full postcode (<see cref="IdentityNormaliser.Postcode"/>), domain <c>postcode:</c>.</param>
 /// <param name="PostcodeSector">Postcode sector (<see cref="IdentityNormaliser.PostcodeSector"/>), domain <c>sector:</c>.</param>
 /// <param name="GivenNamePhonetic">Soundex of the given name, domain <c>gsoundex:</c> (blocking on a misspelt given name).</param>
-/// <param name="GivenNameBloom">Keyed bigram Bloom filter of the given name (64 hex characters, <see cref="NameBloomFilter"/>).</param>
-/// <param name="FamilyNameBloom">The same for the family name, with the same hash functions, so a given name can be compared with a family name (swapped names).</param>
+/// <param name="GivenNameBloom">Keyed bigram set of the given name as a bit vector (208 hex characters, <see cref="NameBloomFilter"/>).</param>
+/// <param name="FamilyNameBloom">The same for the family name, with the same keyed permutation, so a given name can be compared with a family name (swapped names).</param>
 public sealed record MatchTokens(
     string? GivenName,
     string? FamilyName,

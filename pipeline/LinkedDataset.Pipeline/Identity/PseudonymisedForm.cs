@@ -25,7 +25,7 @@ public static class PseudonymisedForm
         "mt_given_soundex", "mt_given_bloom", "mt_family_bloom",
     ];
 
-    /// <summary>Match token columns holding a Bloom filter (64 hex characters) rather than a 32-hex token.</summary>
+    /// <summary>Match token columns holding a keyed bigram set (<see cref="NameBloomFilter.HexLength"/> hex characters) rather than a 32-hex token.</summary>
     public static readonly IReadOnlyList<string> BloomColumns = ["mt_given_bloom", "mt_family_bloom"];
 
     /// <summary>Every column of the pseudonymised identity, in file order (after the feed's content columns).</summary>

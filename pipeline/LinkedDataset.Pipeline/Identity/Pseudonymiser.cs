@@ -26,7 +26,7 @@ public sealed class Pseudonymiser : IDisposable
 
     private readonly HMACSHA256 _hmac;
     private readonly NhsNumberOptions _nhsOptions;
-    private readonly Dictionary<string, (int, int)> _bigrams = new(StringComparer.Ordinal);
+    private int[]? _permutation;
 
     /// <summary>Creates a pseudonymiser for <paramref name="key"/>.</summary>
     /// <param name="key">The pseudonym key.</param>
@@ -111,31 +111,31 @@ public sealed class Pseudonymiser : IDisposable
             Postcode: fullPostcode is null ? null : Token("postcode:"u8, fullPostcode),
             PostcodeSector: sector is null ? null : Token("sector:"u8, sector),
             GivenNamePhonetic: givenSoundex is null ? null : Token("gsoundex:"u8, givenSoundex),
-            GivenNameBloom: given is null ? null : NameBloomFilter.Encode(given, BigramPositions),
-            FamilyNameBloom: family is null ? null : NameBloomFilter.Encode(family, BigramPositions));
+            GivenNameBloom: given is null ? null : NameBloomFilter.Encode(given, BigramPermutation()),
+            FamilyNameBloom: family is null ? null : NameBloomFilter.Encode(family, BigramPermutation()));
     }
 
     /// <summary>
-    /// The Bloom filter bit positions of a bigram: the first two 16-bit words of HMAC-SHA256(key,
-    /// <c>bigram:</c> + bigram), modulo the filter length. Cached: a few hundred bigrams cover most names.
+    /// The keyed permutation of bigram bits (<see cref="NameBloomFilter"/>): bigrams ranked by
+    /// HMAC-SHA256(key, <c>bigram:</c> + bigram). Computed once per pseudonymiser.
     /// </summary>
-    private (int, int) BigramPositions(string bigram)
+    private int[] BigramPermutation()
     {
-        if (_bigrams.TryGetValue(bigram, out var positions))
+        if (_permutation is not null)
         {
-            return positions;
+            return _permutation;
         }
 
-        var hex = Token("bigram:"u8, bigram);
-        var first = Convert.ToInt32(hex[..4], 16) % NameBloomFilter.Bits;
-        var second = Convert.ToInt32(hex[4..8], 16) % NameBloomFilter.Bits;
-        positions = (first, second);
-        if (_bigrams.Count < 100_000)
+        var ranked = Enumerable.Range(0, NameBloomFilter.Bigrams)
+            .Select(b => (Bigram: b, Hash: Token("bigram:"u8, NameBloomFilter.BigramText(b))))
+            .OrderBy(x => x.Hash, StringComparer.Ordinal).ToList();
+        var permutation = new int[NameBloomFilter.Bigrams];
+        for (var position = 0; position < ranked.Count; position++)
         {
-            _bigrams[bigram] = positions;
+            permutation[ranked[position].Bigram] = position;
         }
 
-        return positions;
+        return _permutation = permutation;
     }
 
     private string YearToken(int year)

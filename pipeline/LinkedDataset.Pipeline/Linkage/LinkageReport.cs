@@ -28,10 +28,11 @@ public static class LinkageReport
 
     /// <summary>How the missed-match rate is estimated, printed with it.</summary>
     public const string MissedMatchMethod =
-        "Expected missed matches = the sum, over records left provisional, of the match probability of their best candidate from either " +
-        "blocking pass: the main rules, then a looser second pass (single tokens, capped) over every record the first pass left provisional, " +
-        "including records it never compared with anyone. A record that no rule of either pass pairs with its true person is not counted. " +
-        "Rate = expected missed / (linked - expected false + expected missed).";
+        "Every record the main blocking rules left provisional, including records they never compared with anyone, goes through a looser " +
+        "second pass (single tokens, capped). Expected missed matches = the sum, over records still provisional, of the posterior that their " +
+        "best candidate from either pass is their person, with the prior re-estimated among those records by EM (the share of their best " +
+        "candidates that are true matches) instead of one in the whole index. A record that no rule of either pass pairs with its true person " +
+        "is not counted. Rate = expected missed / (linked - expected false + expected missed).";
 
     public static void Write(DuckDBConnection db, string snapshotFolder, IReadOnlyList<string> activityFeeds, ProbabilisticLinkageResult result)
     {
@@ -90,7 +91,7 @@ public static class LinkageReport
                      count(*) FILTER (f.uncertain) AS uncertain,
                      count(*) FILTER (f.link_method = '{FellegiSunterLinker.Provisional}') AS provisional,
                      coalesce(sum(1 - f.match_probability) FILTER (f.link_method = '{FellegiSunterLinker.Probabilistic}'), 0) AS expected_false_matches,
-                     coalesce(sum(d.match_probability) FILTER (f.link_method = '{FellegiSunterLinker.Provisional}'), 0) AS expected_missed_matches,
+                     {F(result.Model!.ExpectedMissedRecords)} AS expected_missed_matches, {F(result.Model.ProvisionalMatchShare)} AS provisional_match_share,
                      expected_false_matches / greatest(linked, 1) AS estimated_false_match_rate,
                      expected_missed_matches / greatest(linked - expected_false_matches + expected_missed_matches, 1) AS estimated_missed_match_rate,
                      {result.Model!.CandidatePairs} AS candidate_pairs, {F(result.Model.PriorWeight)} AS prior_weight,

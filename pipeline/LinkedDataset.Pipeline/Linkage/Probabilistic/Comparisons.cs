@@ -15,7 +15,7 @@ public sealed record Comparison(string Name, IReadOnlyList<string> Levels, strin
 /// <summary>The comparisons of the Fellegi–Sunter model and their levels.</summary>
 public static class Comparisons
 {
-    /// <summary>Dice similarity at or above which two name Bloom filters are "close" (one typo in a common name: about 0.8–0.9).</summary>
+    /// <summary>Dice similarity at or above which two names' bigram sets are "close" (one typo in a longer name: about 0.8–0.9).</summary>
     public const double CloseDice = 0.8;
 
     /// <summary>Dice similarity at or above which two names are "fuzzy" (two edits, or one in a short name).</summary>
@@ -31,8 +31,11 @@ public static class Comparisons
     public static readonly IReadOnlyList<string> BloomColumns = ["given_bloom", "family_bloom"];
 
     /// <summary>Dice similarity of two Bloom filters, as SQL on the linker's bit-word columns (NULL when either is missing).</summary>
-    public static string Dice(string left, string right) =>
-        $"pl_dice({left}_w1, {left}_w2, {left}_w3, {left}_w4, {right}_w1, {right}_w2, {right}_w3, {right}_w4)";
+    public static string Dice(string left, string right)
+    {
+        var words = Enumerable.Range(1, Identity.NameBloomFilter.Words).ToList();
+        return $"pl_dice({string.Join(", ", words.Select(w => $"{left}_w{w}"))}, {string.Join(", ", words.Select(w => $"{right}_w{w}"))})";
+    }
 
     private static readonly string Swapped =
         $"{Dice("r.given_bloom", "p.family_bloom")} >= {Close} AND {Dice("r.family_bloom", "p.given_bloom")} >= {Close}";

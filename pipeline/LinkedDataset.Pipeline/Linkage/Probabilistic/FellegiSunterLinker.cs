@@ -41,6 +41,12 @@ public sealed record FellegiSunterResult(
 
     /// <summary>Record token sets the second pass linked (at or above the lower threshold).</summary>
     public long SecondPassLinked { get; init; }
+
+    /// <summary>Expected true matches among the records left provisional (<see cref="MissedMatchEstimate"/>).</summary>
+    public double ExpectedMissedRecords { get; init; }
+
+    /// <summary>The share of provisional records' best candidates estimated to be true matches.</summary>
+    public double ProvisionalMatchShare { get; init; }
 }
 
 /// <summary>
@@ -71,7 +77,7 @@ public static class FellegiSunterLinker
 
     private static readonly string HashedTokens =
         string.Join(", ", Comparisons.TokenColumns.Select(c => $"pl_hk({c}) AS {c}")) + ", " +
-        string.Join(", ", Comparisons.BloomColumns.SelectMany(b => Enumerable.Range(1, 4).Select(w => $"pl_word({b}, {w}) AS {b}_w{w}")));
+        string.Join(", ", Comparisons.BloomColumns.SelectMany(b => Enumerable.Range(1, Identity.NameBloomFilter.Words).Select(w => $"pl_word({b}, {w}) AS {b}_w{w}")));
 
     public static FellegiSunterResult Run(DuckDBConnection db, LinkageSettings settings)
     {
@@ -149,6 +155,7 @@ public static class FellegiSunterLinker
         }
 
         var counts = Counts(db);
+        var (share, missed) = MissedMatchEstimate.Estimate(BestProvisionalCandidates(db), prior);
         return new FellegiSunterResult(model, emRules, prior, records, profiles, personProfiles, pairs,
             counts.Linked, counts.Uncertain, counts.Provisional,
             new LinkageStepTimes(prepare, blocking, comparison, uSampling, em, scoring, decision))
@@ -156,6 +163,8 @@ public static class FellegiSunterLinker
             Blocking = blockingStats,
             SecondPassProfiles = secondProfiles,
             SecondPassLinked = secondLinked,
+            ExpectedMissedRecords = missed,
+            ProvisionalMatchShare = share,
         };
     }
 
@@ -163,17 +172,21 @@ public static class FellegiSunterLinker
     /// The SQL macros the comparisons use: <c>pl_hk</c> (token to a 64-bit key), <c>pl_word</c> (one
     /// 64-bit word of a Bloom filter's hex) and <c>pl_dice</c> (Dice similarity of two filters' words).
     /// </summary>
-    public static void CreateMacros(DuckDBConnection db) => DuckDb.Execute(db, """
-        CREATE OR REPLACE MACRO pl_hk(x) AS CASE WHEN x IS NULL OR x = '' THEN NULL ELSE hash(x) END;
-        CREATE OR REPLACE MACRO pl_word(x, i) AS CASE WHEN x IS NULL OR length(x) <> 64 THEN NULL ELSE CAST('0x' || substr(x, 16 * (i - 1) + 1, 16) AS UBIGINT) END;
-        CREATE OR REPLACE MACRO pl_dice(a1, a2, a3, a4, b1, b2, b3, b4) AS
-          2.0 * (bit_count(a1 & b1) + bit_count(a2 & b2) + bit_count(a3 & b3) + bit_count(a4 & b4))
-          / nullif(bit_count(a1) + bit_count(a2) + bit_count(a3) + bit_count(a4) + bit_count(b1) + bit_count(b2) + bit_count(b3) + bit_count(b4), 0);
-        """);
+    public static void CreateMacros(DuckDBConnection db)
+    {
+        var words = Enumerable.Range(1, Identity.NameBloomFilter.Words).ToList();
+        DuckDb.Execute(db, $"""
+            CREATE OR REPLACE MACRO pl_hk(x) AS CASE WHEN x IS NULL OR x = '' THEN NULL ELSE hash(x) END;
+            CREATE OR REPLACE MACRO pl_word(x, i) AS CASE WHEN x IS NULL OR length(x) <> {Identity.NameBloomFilter.HexLength} THEN NULL ELSE CAST('0x' || substr(x, 16 * (i - 1) + 1, 16) AS UBIGINT) END;
+            CREATE OR REPLACE MACRO pl_dice({string.Join(", ", words.Select(w => $"a{w}"))}, {string.Join(", ", words.Select(w => $"b{w}"))}) AS
+              2.0 * ({string.Join(" + ", words.Select(w => $"bit_count(a{w} & b{w})"))})
+              / nullif({string.Join(" + ", words.Select(w => $"bit_count(a{w}) + bit_count(b{w})"))}, 0);
+            """);
+    }
 
     /// <summary>The Bloom filter word columns (<c>given_bloom_w1</c> …) of a table with the Bloom token columns, as a select list.</summary>
     public static string BloomWords { get; } =
-        string.Join(", ", Comparisons.BloomColumns.SelectMany(b => Enumerable.Range(1, 4).Select(w => $"pl_word({b}, {w}) AS {b}_w{w}")));
+        string.Join(", ", Comparisons.BloomColumns.SelectMany(b => Enumerable.Range(1, Identity.NameBloomFilter.Words).Select(w => $"pl_word({b}, {w}) AS {b}_w{w}")));
 
     /// <summary>
     /// Candidate pairs of <paramref name="recordTable"/> under <paramref name="rules"/> into
@@ -343,6 +356,23 @@ public static class FellegiSunterLinker
             return $"(CASE c.g_{comparison.Name} {cases} ELSE 0 END)";
         });
         return string.Join("\n + ", terms);
+    }
+
+    private static List<(double, long)> BestProvisionalCandidates(DuckDBConnection db)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = $"""
+            SELECT d.match_weight, count(*) FROM pl_record_profile rp JOIN pl_decision d USING (profile_key)
+            WHERE d.decision = '{Provisional}' AND d.match_weight IS NOT NULL GROUP BY rp.profile_key, d.match_weight ORDER BY 1, 2
+            """;
+        using var reader = command.ExecuteReader();
+        var result = new List<(double, long)>();
+        while (reader.Read())
+        {
+            result.Add((reader.GetDouble(0), reader.GetInt64(1)));
+        }
+
+        return result;
     }
 
     private static (long Linked, long Uncertain, long Provisional) Counts(DuckDBConnection db)
