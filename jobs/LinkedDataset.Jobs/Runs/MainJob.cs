@@ -5,6 +5,7 @@ using LinkedDataset.Pipeline.Disclosure;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Governance;
 using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Quality;
 using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
@@ -128,7 +129,7 @@ public sealed class MainJob(ILoggerFactory loggers)
             progress.Warn(failed.Error!);
         }
 
-        var superseded = LandingRegistry.Update(layout, registry => registry.RecordStaging(ordered, options.Clock));
+        var superseded = LandingRegistry.Update(layout, registry => registry.RecordStaging(ordered.Select(r => r.Outcome), options.Clock));
         IngestAccounting.Check(layout, ordered);
         timings.Add((Stage, clock.Elapsed));
         clock.Restart();

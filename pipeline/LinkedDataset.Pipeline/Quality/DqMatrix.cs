@@ -30,7 +30,7 @@ public static class DqMatrix
             throw new Common.PipelineException($"Snapshot '{snapshotId}' is not a complete snapshot in {layout.Snapshots}. 'ldp snapshots' lists those that are.");
         }
 
-        var manifest = SnapshotPublisher.ReadManifest(folder);
+        var manifest = SnapshotManifest.Read(folder);
         var registry = LandingRegistry.Load(layout);
         var months = MonthRange(manifest.Extracts.Select(e => e.Period));
         using var db = DuckDb.OpenInMemory(limits);

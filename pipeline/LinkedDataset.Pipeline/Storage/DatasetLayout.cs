@@ -19,6 +19,8 @@ namespace LinkedDataset.Pipeline.Storage;
 /// logs/                                           run logs (counts and ids only)
 /// audit/audit.jsonl                               append-only audit log (ids, never row data or keys)
 /// extracts/&lt;project&gt;/&lt;release id&gt;/             project extracts, person ids re-keyed per project
+/// cohorts/&lt;name&gt;/&lt;snapshot id&gt;/                  a cohort: person-level cohort.parquet (stays here) and its disclosure-controlled report/
+/// measures/&lt;name&gt;/&lt;snapshot id&gt;/                 a measure file's disclosure-controlled results
 /// </code>
 /// <paramref name="LandingRoot"/> moves <c>landing/</c> elsewhere (e.g. a share providers drop into); everything else stays under <paramref name="Root"/>.
 /// </summary>
@@ -61,6 +63,12 @@ public sealed record DatasetLayout(string Root, string? LandingRoot = null)
     public string AuditLog => Path.Combine(Root, "audit", "audit.jsonl");
 
     public string ProjectExtracts(string project) => Path.Combine(Root, "extracts", project);
+
+    /// <summary>A cohort built on a snapshot: <c>cohorts/&lt;name&gt;/&lt;snapshot id&gt;/</c> (person-level table kept inside the dataset, report beside it).</summary>
+    public string Cohort(string name, string snapshotId) => Path.Combine(Root, "cohorts", name, snapshotId);
+
+    /// <summary>A measure computed on a snapshot: <c>measures/&lt;name&gt;/&lt;snapshot id&gt;/</c> (aggregates after disclosure control).</summary>
+    public string Measure(string name, string snapshotId) => Path.Combine(Root, "measures", name, snapshotId);
 
     /// <summary>The id of the newest complete snapshot, or null when none has been published.</summary>
     public string? CurrentSnapshotId =>

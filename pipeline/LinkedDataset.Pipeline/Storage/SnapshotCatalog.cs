@@ -17,7 +17,7 @@ public static class SnapshotCatalog
         var current = layout.CurrentSnapshotId;
         return Directory.EnumerateDirectories(layout.Snapshots)
             .Where(d => !Path.GetFileName(d).StartsWith('.') && File.Exists(Path.Combine(d, "manifest.json")))
-            .Select(d => SnapshotPublisher.ReadManifest(d))
+            .Select(d => SnapshotManifest.Read(d))
             .Select(m => new SnapshotSummary(m.SnapshotId, m.CreatedUtc, m.Extracts.Count, m.TableRows.Values.Sum(), m.TableRows.GetValueOrDefault("person"), m.SnapshotId == current))
             .OrderByDescending(s => s.CreatedUtc).ThenBy(s => s.SnapshotId, StringComparer.Ordinal)
             .ToList();

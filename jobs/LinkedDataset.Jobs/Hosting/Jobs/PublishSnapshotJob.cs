@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Hangfire;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
@@ -100,7 +101,7 @@ public sealed class PublishSnapshotJob(JobEnvironment environment, IBackgroundJo
 
         staged = LandingRegistry.Load(layout).NewestPerSlot(staged);
 
-        var manifest = SnapshotPublisher.ReadManifest(layout.Snapshot(current));
+        var manifest = SnapshotManifest.Read(layout.Snapshot(current));
         var same = manifest.CodeVersion == SnapshotPublisher.CodeVersion
             && (keyId is null || manifest.KeyId == keyId)
             && manifest.Extracts.Select(e => e.ExtractId).Order(StringComparer.Ordinal)

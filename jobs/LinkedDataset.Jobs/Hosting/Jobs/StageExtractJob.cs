@@ -34,7 +34,7 @@ public sealed class StageExtractJob(JobEnvironment environment)
         var extract = new LandedExtract(feed, provider, period, path, extractId);
         var stager = new ExtractStager(environment.Schemas, environment.Loggers.CreateLogger<ExtractStager>());
         var report = stager.Stage(extract, new StagingOptions(layout, environment.Key(logger), environment.Settings.DuckDbLimits), cancellationToken);
-        var superseded = environment.UpdateRegistry(registry => registry.RecordStaging([report]));
+        var superseded = environment.UpdateRegistry(registry => registry.RecordStaging([report.Outcome]));
         if (report.Status == StagingReport.Failed)
         {
             throw new ExtractRejectedException($"{feed}/{fileName} (extract {extractId}) was rejected: {report.Error} Fix the file and drop it again; the report is {layout.StagingReport(feed, extractId)}.");

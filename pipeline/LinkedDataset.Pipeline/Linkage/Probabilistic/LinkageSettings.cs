@@ -1,6 +1,4 @@
 using LinkedDataset.Pipeline.Common;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace LinkedDataset.Pipeline.Linkage.Probabilistic;
 
@@ -56,22 +54,7 @@ public sealed record LinkageSettings(
     public static LinkageSettings Load(string? path = null)
     {
         path ??= Path.Combine(ProjectPaths.SchemasRoot, "linkage", FileName);
-        if (!File.Exists(path))
-        {
-            throw new PipelineException($"Probabilistic linkage settings not found at {path}; the file ships in schemas/linkage/.");
-        }
-
-        SettingsFile file;
-        try
-        {
-            file = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
-                .Deserialize<SettingsFile>(File.ReadAllText(path)) ?? new SettingsFile();
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw new PipelineException($"{path}: line {e.Start.Line}: {e.Message}");
-        }
-
+        var file = Yaml.Load<SettingsFile>(path);
         var settings = new LinkageSettings(
             Rules(file.BlockingRules),
             file.Thresholds?.Upper ?? 0.99,

@@ -29,7 +29,7 @@ public class InMemoryRunTests
         var snapshot = layout.CurrentSnapshotId;
         snapshot.Should().NotBeNull();
         Directory.GetDirectories(layout.Snapshots).Should().ContainSingle();
-        SnapshotPublisher.ReadManifest(layout.Snapshot(snapshot!)).Extracts.Select(e => e.ExtractId)
+        SnapshotManifest.Read(layout.Snapshot(snapshot!)).Extracts.Select(e => e.ExtractId)
             .Should().BeEquivalentTo(landed.Select(e => e.ExtractId));
         var stagedAt = landed.Select(e => File.GetLastWriteTimeUtc(layout.StagedFile(e.Feed, e.ExtractId))).ToList();
 

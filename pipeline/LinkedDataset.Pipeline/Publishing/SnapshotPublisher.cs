@@ -9,10 +9,11 @@ using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Linkage;
 using LinkedDataset.Pipeline.Linkage.Probabilistic;
 using LinkedDataset.Pipeline.Staging;
+using LinkedDataset.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace LinkedDataset.Pipeline.Storage;
+namespace LinkedDataset.Pipeline.Publishing;
 
 /// <summary>What to publish: the staged extracts that make up the snapshot.</summary>
 public sealed record PublishOptions(DatasetLayout Layout, IReadOnlyList<StagingReport> Extracts, string KeyId, DuckDbLimits? Limits = null)
@@ -89,7 +90,7 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
         SnapshotManifest manifest;
         if (alreadyPublished)
         {
-            manifest = ReadManifest(target);
+            manifest = SnapshotManifest.Read(target);
             logger.LogInformation("Snapshot {SnapshotId} already published; the same inputs give the same snapshot.", snapshotId);
         }
         else
@@ -108,10 +109,6 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
         logger.LogInformation("Published snapshot {SnapshotId} from {Extracts} extracts.", snapshotId, extracts.Count);
         return new PublishResult(snapshotId, target, alreadyPublished, manifest, linkRates, clock.Elapsed.TotalSeconds) { Probabilistic = probabilistic };
     }
-
-    public static SnapshotManifest ReadManifest(string snapshotFolder) =>
-        JsonSerializer.Deserialize<SnapshotManifest>(File.ReadAllText(Path.Combine(snapshotFolder, "manifest.json")))
-        ?? throw new PipelineException($"Snapshot manifest in {snapshotFolder} is empty.");
 
     /// <summary>
     /// One table <c>staged_&lt;feed&gt;</c> per feed. A record sent more than once (same provider and
@@ -185,7 +182,7 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
             DuckDb.Execute(db, $"COPY linked_{feed} TO {Sql.Path(folder)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (period), FILENAME_PATTERN 'part_{{i}}')");
         }
 
-        LinkageReport.Write(db, temporary, activityFeeds, probabilistic);
+        LinkageReport.Write(db, temporary, activityFeeds, probabilistic, snapshotId);
         var manifest = new SnapshotManifest(
             snapshotId, DateTimeOffset.UtcNow, CodeVersion, keyId,
             extracts.Select(e => new SnapshotExtract(e.ExtractId, e.Feed, e.Provider, e.Period, e.RowsStaged)).ToList(),
