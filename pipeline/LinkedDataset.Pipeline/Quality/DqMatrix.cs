@@ -146,6 +146,7 @@ public static class DqMatrix
             CodeValidity = read == 0 ? null : 1 - (double)reasons.GetValueOrDefault(ValidationSql.Reasons.CodeNotInCodeSet) / read,
             CostPresent = m?.CostPresent, CostRows = m?.CostRows ?? 0, LinkRows = m?.LinkRows ?? 0,
             NhsNumbersMissing = report?.NhsNumbersMissing ?? 0, NhsNumbersInvalid = report?.NhsNumbersInvalid ?? 0,
+            IdentityValuesMadeMissing = report?.IdentityValuesMadeMissing ?? new Dictionary<string, long>(),
             ExactDuplicates = m?.ExactDuplicates ?? 0, ResentRecords = m?.Resent ?? 0,
             ResentInFile = report?.ResentRecordsInFile ?? 0,
             DuplicateRate = staged == 0 ? null : (double)((m?.ExactDuplicates ?? 0) + (report?.ResentRecordsInFile ?? 0)) / staged,
