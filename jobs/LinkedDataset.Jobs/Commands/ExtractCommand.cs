@@ -25,6 +25,7 @@ public static class ExtractCommand
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             var layout = new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!));
+            using var writing = WriterLock.Take(layout, "ldp extract");
             var key = KeySource.Resolve(parse.GetValue(keyFile), warning => AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(warning) + "[/]"));
             var people = CohortRelease.Build(layout, parse.GetValue(cohort)!, parse.GetValue(snapshot));
             var result = ProjectExtractor.Extract(new ProjectExtractOptions(

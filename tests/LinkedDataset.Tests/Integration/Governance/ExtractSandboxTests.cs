@@ -1,11 +1,10 @@
 using FluentAssertions;
-using LinkedDataset.Pipeline.Marts;
 using LinkedDataset.Pipeline.Storage;
 using LinkedDataset.Tests.Support;
 
 namespace LinkedDataset.Tests.Integration.Governance;
 
-/// <summary>A published five-person snapshot with its marts, and a development key file in a private home folder, shared by the tests.</summary>
+/// <summary>A published five-person snapshot (with its marts, built by the run), and a development key file in a private home folder, shared by the tests.</summary>
 public sealed class ExtractSandboxFixture : IDisposable
 {
     public ExtractSandboxFixture()
@@ -13,7 +12,6 @@ public sealed class ExtractSandboxFixture : IDisposable
         Layout = GovernanceTests.LandFixture(Folder);
         var key = TestKeys.Write(Folder);
         GovernanceTests.StageAndPublish(Layout, key);
-        MartsBuilder.Build(new MartsOptions(Layout));
         Directory.CreateDirectory(Path.GetDirectoryName(DevKeyFile)!);
         File.WriteAllText(DevKeyFile, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
     }

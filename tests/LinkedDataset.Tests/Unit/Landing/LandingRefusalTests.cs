@@ -1,6 +1,5 @@
 using FluentAssertions;
 using LinkedDataset.Pipeline.Landing;
-using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 using LinkedDataset.Tests.Support;
 
