@@ -20,6 +20,9 @@ var root = new RootCommand("ldp: the LinkedDataset pipeline. Builds a linked, ps
     DqCommand.Create(),
     LinkageReportCommand.Create(),
     ReportsCommand.Create(),
+    DemandCommand.Create(),
+    CohortCommand.Create(),
+    MeasuresCommand.Create(),
 };
 foreach (var command in MartsCommands.Create()) { root.Subcommands.Add(command); }
 return root.Parse(args).Invoke();

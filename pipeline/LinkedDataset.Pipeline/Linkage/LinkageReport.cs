@@ -16,6 +16,7 @@ public sealed record LinkRate(string Feed, string Method, long Rows, double Shar
 /// snapshot) and <c>linkage_report.html</c> through the report renderer.
 /// <list type="bullet">
 /// <item><c>linkage_link_rate</c>: rows by feed, provider, month and link method.</item>
+/// <item><c>linkage_feed_rate</c>: per feed, rows linked to a registered person (the link rate) and rows given a provisional person, apart.</item>
 /// <item><c>linkage_match_weights</c>: histogram of the best candidate's match weight per record (2-bit bins).</item>
 /// <item><c>linkage_model</c>: m, u and match weight per comparison level.</item>
 /// <item><c>linkage_summary</c>: records, decisions and the model's estimated false-match and missed-match rates.</item>
@@ -32,6 +33,14 @@ public static class LinkageReport
         var rates = string.Join("\nUNION ALL\n", activityFeeds.Select(f =>
             $"SELECT '{f}' AS feed, provider_code, period, link_method, count(*) AS rows FROM linked_{f} GROUP BY ALL"));
         Copy(db, snapshotFolder, "linkage_link_rate", $"SELECT * FROM ({rates}) ORDER BY ALL");
+        Copy(db, snapshotFolder, "linkage_feed_rate", $"""
+            SELECT feed, rows, linked, provisional, linked / rows AS link_rate, provisional / rows AS provisional_rate
+            FROM (SELECT feed, sum(rows)::BIGINT AS rows,
+                         (coalesce(sum(rows) FILTER ({LinkMethods.LinkedCondition}), 0))::BIGINT AS linked,
+                         (coalesce(sum(rows) FILTER ({LinkMethods.ProvisionalCondition}), 0))::BIGINT AS provisional
+                  FROM ({rates}) GROUP BY feed)
+            ORDER BY feed
+            """);
 
         var hasModel = result.Model is not null;
         Copy(db, snapshotFolder, "linkage_match_weights", hasModel
@@ -112,6 +121,11 @@ public static class LinkageReport
             .Note("Operational report for the data manager: counts are not disclosure-controlled; not for release.")
             .Heading("Probabilistic linkage summary")
             .Table(new ReportTable(["measure", "value"], summaryNames.Select((name, i) => (IReadOnlyList<object?>)[name, summary.Count > 0 ? summary[0][i] : null]).ToList()));
+
+        var feedRates = Rows(db, $"SELECT feed, rows, linked, provisional, round(100 * link_rate, 1), round(100 * provisional_rate, 1) FROM read_parquet({Table("linkage_feed_rate")}) ORDER BY feed");
+        report.Heading("Link rate by feed")
+            .Paragraph("Linked: rows linked to a registered person (deterministic or probabilistic). Provisional rows are counted apart, not as linked.")
+            .Table(new ReportTable(["feed", "rows", "linked", "provisional", "link rate %", "provisional %"], feedRates));
 
         var methods = byFeed.Select(r => r.Method).Concat(byMonth.Select(r => (string)r[1]!)).Distinct().Order(StringComparer.Ordinal).ToList();
         var feeds = byFeed.Select(r => r.Feed).Distinct().ToList();

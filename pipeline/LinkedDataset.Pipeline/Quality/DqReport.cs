@@ -32,7 +32,7 @@ public static class DqReport
             CREATE TABLE dq (snapshot_id VARCHAR, feed VARCHAR, provider VARCHAR, period VARCHAR, status VARCHAR, extract_id VARCHAR, file_name VARCHAR,
               refused_reason VARCHAR, rows_read BIGINT, rows_staged BIGINT, rows_quarantined BIGINT, expected_rows DOUBLE, volume_z DOUBLE, volume_ratio DOUBLE,
               completeness VARCHAR, min_completeness DOUBLE, code_validity DOUBLE, cost_present DOUBLE, nhs_numbers_missing BIGINT, nhs_numbers_invalid BIGINT,
-              exact_duplicates BIGINT, resent_records BIGINT, resent_in_file BIGINT, duplicate_rate DOUBLE, rejection_rate DOUBLE, rejections_by_reason VARCHAR, link_rate DOUBLE, flags VARCHAR)
+              exact_duplicates BIGINT, resent_records BIGINT, resent_in_file BIGINT, duplicate_rate DOUBLE, rejection_rate DOUBLE, rejections_by_reason VARCHAR, link_rate DOUBLE, provisional_rate DOUBLE, flags VARCHAR)
             """);
         using (var appender = db.CreateAppender("dq"))
         {
@@ -48,7 +48,7 @@ public static class DqReport
                     .AppendValue(c.CodeValidity).AppendValue(c.CostPresent).AppendValue(c.NhsNumbersMissing).AppendValue(c.NhsNumbersInvalid)
                     .AppendValue(c.ExactDuplicates).AppendValue(c.ResentRecords).AppendValue(c.ResentInFile).AppendValue(c.DuplicateRate).AppendValue(c.RejectionRate)
                     .AppendValue(string.Join(";", c.RejectionsByReason.Select(r => $"{r.Key}={r.Value}")))
-                    .AppendValue(c.LinkRate).AppendValue(string.Join(";", c.Flags));
+                    .AppendValue(c.LinkRate).AppendValue(c.ProvisionalRate).AppendValue(string.Join(";", c.Flags));
                 row.EndRow();
             }
         }
@@ -111,7 +111,7 @@ public static class DqReport
         }
 
         var tooltip = $"rows read {c.RowsRead}, staged {c.RowsStaged}, quarantined {c.RowsQuarantined}; expected {c.ExpectedRows?.ToString("0", CultureInfo.InvariantCulture) ?? "–"}; "
-            + $"duplicates {P(c.DuplicateRate)}; rejections {P(c.RejectionRate)}; link rate {P(c.LinkRate)}" + (c.Flags.Count > 0 ? "; flags: " + string.Join(", ", c.Flags) : "");
+            + $"duplicates {P(c.DuplicateRate)}; rejections {P(c.RejectionRate)}; link rate {P(c.LinkRate)}; provisional {P(c.ProvisionalRate)}" + (c.Flags.Count > 0 ? "; flags: " + string.Join(", ", c.Flags) : "");
         return new ReportCell(c.RowsRead, c.Flags.Count > 0 ? CellTone.Warning : CellTone.Good, tooltip);
     }
 

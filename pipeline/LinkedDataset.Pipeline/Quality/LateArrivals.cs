@@ -23,7 +23,7 @@ public static class LateArrivals
     /// <summary>Every provider-extract of <paramref name="snapshotId"/> with at least one late row, by feed, provider and extract month.</summary>
     public static IReadOnlyList<LateArrival> Find(DatasetLayout layout, string snapshotId)
     {
-        var manifest = SnapshotPublisher.ReadManifest(layout.Snapshot(snapshotId));
+        var manifest = SnapshotManifest.Read(layout.Snapshot(snapshotId));
         using var db = DuckDb.OpenInMemory(new DuckDbLimits(1, "1GB"));
         SnapshotReader.CreateViews(db, layout, snapshotId);
         DuckDb.Execute(db, "CREATE TABLE extract_period (extract_id VARCHAR, extract_period VARCHAR)");

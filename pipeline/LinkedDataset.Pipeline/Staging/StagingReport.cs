@@ -1,3 +1,5 @@
+using LinkedDataset.Pipeline.Landing;
+
 namespace LinkedDataset.Pipeline.Staging;
 
 /// <summary>
@@ -20,8 +22,11 @@ public sealed record StagingReport(
     string KeyId,
     string? Error,
     IReadOnlyList<string> Warnings,
-    double Seconds)
+    double Seconds) : IDelivery
 {
+    /// <summary>What the landing registry records of this report.</summary>
+    public StagingOutcome Outcome => new(ExtractId, Status == Failed, RowsRead, FailureCode, Error);
+
     /// <summary>For a failed extract, the file-level reason code (<see cref="FileReasons"/>).</summary>
     public string? FailureCode { get; init; }
 
