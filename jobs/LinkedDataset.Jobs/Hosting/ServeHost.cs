@@ -88,6 +88,7 @@ public static class ServeHost
         var access = new DashboardAccess(settings.Dashboard, settings.DashboardAllowsLoopbackWithoutAuth);
         app.Use((http, next) => access.Guard(http, () => next(http)));
         app.MapGet("/", () => Results.Redirect(DashboardPath));
+        ReportPages.Map(app, settings.Layout);
         app.UseHangfireDashboard(DashboardPath, new DashboardOptions
         {
             DashboardTitle = "LinkedDataset jobs",

@@ -17,13 +17,13 @@ public enum StorageKind
 
 /// <summary>
 /// Cron expressions of the recurring jobs; "off" (or empty) removes a recurring job. The reports job
-/// is off by default: it produces no reports yet, and a monthly "Succeeded" that did nothing would mislead.
+/// renders the standard report set of the current snapshot every morning, after the nightly publish.
 /// </summary>
 public sealed record Schedules(
     string ScanLanding = "*/5 * * * *",
     string Publish = "0 2 * * *",
     string DataQuality = "0 6 1 * *",
-    string Reports = "off");
+    string Reports = "0 7 * * *");
 
 /// <summary>
 /// Who may use the dashboard and whether it may change jobs. <paramref name="AllowLoopbackWithoutAuth"/>

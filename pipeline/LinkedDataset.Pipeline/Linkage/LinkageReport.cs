@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Text;
+using Dapper;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Linkage.Probabilistic;
 using LinkedDataset.Pipeline.Reports;
 using LinkedDataset.Pipeline.Storage;
 
 namespace LinkedDataset.Pipeline.Linkage;
+
+/// <summary>Rows of one feed linked by one method, and their share of the feed's rows.</summary>
+public sealed record LinkRate(string Feed, string Method, long Rows, double Share);
 
 /// <summary>
 /// The linkage quality report written with each snapshot: Parquet tables (queryable as views of the
@@ -113,6 +117,19 @@ public static class LinkageReport
         Report(db, snapshotFolder, snapshotId).Save(Path.Combine(snapshotFolder, HtmlFile));
     }
 
+    /// <summary>Rows per feed and link method, with their share of the feed's rows, from a snapshot folder's <c>linkage_link_rate</c> table.</summary>
+    public static IReadOnlyList<LinkRate> LinkRates(string snapshotFolder)
+    {
+        using var db = DuckDb.OpenInMemory(new DuckDbLimits(1, "512MB"));
+        return LinkRates(db, snapshotFolder);
+    }
+
+    private static List<LinkRate> LinkRates(DuckDBConnection db, string snapshotFolder) => db.Query<LinkRate>($"""
+        SELECT feed AS Feed, link_method AS Method, sum(rows)::BIGINT AS Rows, sum(rows) / sum(sum(rows)) OVER (PARTITION BY feed) AS Share
+        FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, "linkage_link_rate", "*.parquet"))})
+        GROUP BY feed, link_method ORDER BY feed, link_method
+        """).ToList();
+
     /// <summary>The HTML report from the report tables of a snapshot folder (see <see cref="Report"/>).</summary>
     public static string Html(DuckDBConnection db, string snapshotFolder, string? snapshotId = null, TimeProvider? clock = null) =>
         Report(db, snapshotFolder, snapshotId, clock).ToHtml();
@@ -125,7 +142,7 @@ public static class LinkageReport
     public static HtmlReport Report(DuckDBConnection db, string snapshotFolder, string? snapshotId = null, TimeProvider? clock = null)
     {
         string Table(string name) => Sql.Path(Path.Combine(snapshotFolder, name, "*.parquet"));
-        var byFeed = Rows(db, $"SELECT feed, link_method, sum(rows)::BIGINT, sum(rows) / sum(sum(rows)) OVER (PARTITION BY feed) FROM read_parquet({Table("linkage_link_rate")}) GROUP BY feed, link_method ORDER BY feed, link_method");
+        var byFeed = LinkRates(db, snapshotFolder);
         var byMonth = Rows(db, $"SELECT period, link_method, sum(rows)::BIGINT FROM read_parquet({Table("linkage_link_rate")}) GROUP BY ALL ORDER BY ALL");
         var weights = Rows(db, $"SELECT weight_from, records FROM read_parquet({Table("linkage_match_weights")}) ORDER BY 1");
         var model = Rows(db, $"SELECT comparison, level_name, m, u, match_weight FROM read_parquet({Table("linkage_model")}) WHERE used IS NOT false ORDER BY comparison, level DESC");
@@ -149,13 +166,13 @@ public static class LinkageReport
             .Paragraph("Linked: rows linked to a registered person (deterministic or probabilistic). Provisional rows are counted apart, not as linked.")
             .Table(new ReportTable(["feed", "rows", "linked", "provisional", "link rate %", "provisional %"], feedRates));
 
-        var methods = byFeed.Concat(byMonth).Select(r => (string)r[1]!).Distinct().Order(StringComparer.Ordinal).ToList();
-        var feeds = byFeed.Select(r => (string)r[0]!).Distinct().ToList();
+        var methods = byFeed.Select(r => r.Method).Concat(byMonth.Select(r => (string)r[1]!)).Distinct().Order(StringComparer.Ordinal).ToList();
+        var feeds = byFeed.Select(r => r.Feed).Distinct().ToList();
         var share = Charts.NewPlot("Share of rows by link method", "feed", "share of rows (%)");
-        Charts.StackedBars(share, feeds, methods.Select(m => (m, (IReadOnlyList<double>)feeds.Select(f => 100 * Value(byFeed, f, m, column: 3)).ToList())).ToList());
+        Charts.StackedBars(share, feeds, methods.Select(m => (m, (IReadOnlyList<double>)feeds.Select(f => 100 * byFeed.Where(r => r.Feed == f && r.Method == m).Sum(r => r.Share)).ToList())).ToList());
         report.Heading("Link rate by feed and method")
             .Chart(Charts.From(share, 900, 360), "Share of each feed's rows linked deterministically (NHS number), probabilistically (match tokens) or left provisional.")
-            .Table(ReportTable.From(byFeed, ("feed", r => r[0]), ("method", r => r[1]), ("rows", r => r[2]), ("share", r => Percent(r[3]))));
+            .Table(ReportTable.From(byFeed, ("feed", r => r.Feed), ("method", r => r.Method), ("rows", r => r.Rows), ("share", r => r.Share.ToString("0.00%", CultureInfo.InvariantCulture))));
 
         var axis = TimeAxis.For(byMonth.Select(r => (string)r[0]!));
         var monthly = Charts.NewPlot("Rows by activity month and link method", "activity month", "rows");
@@ -200,11 +217,6 @@ public static class LinkageReport
         report.Paragraph("Provider and month detail: table linkage_link_rate of this snapshot.");
         return report;
     }
-
-    private static double Value(IReadOnlyList<object?[]> rows, string key, string method, int column) =>
-        rows.Where(r => (string)r[0]! == key && (string)r[1]! == method).Sum(r => Convert.ToDouble(r[column], CultureInfo.InvariantCulture));
-
-    private static string Percent(object? share) => Convert.ToDouble(share, CultureInfo.InvariantCulture).ToString("0.00%", CultureInfo.InvariantCulture);
 
     private static void Copy(DuckDBConnection db, string snapshotFolder, string table, string query)
     {

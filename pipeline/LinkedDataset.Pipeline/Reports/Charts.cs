@@ -63,6 +63,7 @@ public static class Charts
         {
             plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
             plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            plot.Axes.Bottom.MinimumSize = 12 + (7 * labels.Max(l => l.Length)); // room for the slanted labels under the axis title
         }
 
         plot.HideGrid();

@@ -13,6 +13,7 @@ namespace LinkedDataset.Pipeline.Storage;
 /// lake/CURRENT                                    id of the newest complete snapshot
 /// registry/landing_registry.json                  every file ever seen in landing: extract id, received, rows, status, supersession
 /// quality/&lt;snapshot id&gt;/                         data-quality matrix of a snapshot (Parquet + HTML)
+/// reports/&lt;snapshot id&gt;/                         the standard report set of a snapshot, with index.html
 /// lake/marts/&lt;snapshot id&gt;/...                  derived marts of that snapshot (costed_activity, person_month,
 ///                                                 person_year, marts.json); rebuildable, so kept beside the
 ///                                                 immutable snapshot rather than inside it
@@ -61,6 +62,12 @@ public sealed record DatasetLayout(string Root, string? LandingRoot = null)
     public string LandingRegistry => Path.Combine(Root, "registry", "landing_registry.json");
 
     public string Quality(string snapshotId) => Path.Combine(Root, "quality", snapshotId);
+
+    /// <summary>Every snapshot's report set: <c>reports/</c>.</summary>
+    public string ReportsRoot => Path.Combine(Root, "reports");
+
+    /// <summary>The standard report set of one snapshot, with its index page: <c>reports/&lt;snapshot id&gt;/</c>.</summary>
+    public string Reports(string snapshotId) => Path.Combine(ReportsRoot, snapshotId);
 
     public string AuditLog => Path.Combine(Root, "audit", "audit.jsonl");
 
