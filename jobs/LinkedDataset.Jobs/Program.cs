@@ -19,6 +19,8 @@ var root = new RootCommand("ldp: the LinkedDataset pipeline. Builds a linked, ps
     SnapshotsCommand.Create(),
     DqCommand.Create(),
     LinkageReportCommand.Create(),
+    ReportsCommand.Create(),
+    DemandCommand.Create(),
     CohortCommand.Create(),
     MeasuresCommand.Create(),
 };

@@ -21,4 +21,10 @@ if (args is ["linkage", .. var sizes])
     return;
 }
 
-Console.WriteLine("usage: pseudonymise ROWS | person-year PEOPLE [FOLDER] | linkage [PEOPLE] [RECORDS]");
+if (args is ["cohorts", var cohortPeople, ..] && args.Length <= 3)
+{
+    LinkedDataset.Benchmarks.CohortBenchmark.Run(long.Parse(cohortPeople, CultureInfo.InvariantCulture), args.Length == 3 ? args[2] : null);
+    return;
+}
+
+Console.WriteLine("usage: pseudonymise ROWS | person-year PEOPLE [FOLDER] | linkage [PEOPLE] [RECORDS] | cohorts PEOPLE [FOLDER]");

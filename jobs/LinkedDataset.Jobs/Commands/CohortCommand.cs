@@ -32,8 +32,12 @@ public static class CohortCommand
             var table = new Table().AddColumns("step", "rule", "people", "excluded", "events", "excluded", "pass alone (people)");
             foreach (var row in result.Aggregates.Attrition)
             {
-                table.AddRow(row.Step.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape($"{row.Kind}: {row.Rule}"), Count(row.People), Count(row.PeopleExcluded),
-                    Count(row.Events), Count(row.EventsExcluded), Count(row.PeoplePassingAlone));
+                // Cells are markup to Spectre: escape them ("[REDACTED]" would read as a tag).
+                table.AddRow(new[]
+                {
+                    row.Step.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{row.Kind}: {row.Rule}", Count(row.People), Count(row.PeopleExcluded),
+                    Count(row.Events), Count(row.EventsExcluded), Count(row.PeoplePassingAlone),
+                }.Select(Markup.Escape).ToArray());
             }
 
             AnsiConsole.Write(table);

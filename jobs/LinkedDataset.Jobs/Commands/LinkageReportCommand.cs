@@ -49,19 +49,26 @@ public static class LinkageReportCommand
             if (db.QuerySingleOrDefault<Summary>(
                     """
                     SELECT records::BIGINT AS Records, linked::BIGINT AS Linked, uncertain::BIGINT AS Uncertain, provisional::BIGINT AS Provisional,
-                           estimated_false_match_rate::DOUBLE AS FalseMatchRate, estimated_missed_match_rate::DOUBLE AS MissedMatchRate
+                           estimated_false_match_rate::DOUBLE AS FalseMatchRate, estimated_missed_match_rate::DOUBLE AS MissedMatchRate,
+                           missed_match_method AS MissedMatchMethod
                     FROM linkage_summary
                     """) is { } s)
             {
                 AnsiConsole.WriteLine(FormattableString.Invariant(
                     $"Probabilistic pass: {s.Records:N0} rows without a usable NHS number; {s.Linked:N0} linked ({s.Uncertain:N0} flagged uncertain), {s.Provisional:N0} provisional. Model estimates: false-match rate {s.FalseMatchRate:P3}, missed-match rate {s.MissedMatchRate:P3}."));
+                AnsiConsole.WriteLine($"Missed-match method: {s.MissedMatchMethod}");
             }
 
             if (parse.GetValue(truth) is { } truthFolder)
             {
                 var e = TruthEvaluation.Evaluate(layout, id, Path.GetFullPath(truthFolder), FeedSchemaLoader.LoadAll());
                 AnsiConsole.WriteLine(FormattableString.Invariant(
-                    $"Against the truth file: precision {e.Precision:F4}, recall {e.Recall:F4} ({e.Correct:N0} correct of {e.Linked:N0} linked; {e.NeedingLinkage:N0} rows needed linkage)."));
+                    $"Against the truth file: precision {e.Precision:F4}, recall {e.Recall:F4} ({e.Correct:N0} correct of {e.Linked:N0} linked; {e.NeedingLinkage:N0} rows needed linkage); true missed-match rate {e.MissedRate:P3}."));
+                if (e.BlockingRecall is { } blockingRecall)
+                {
+                    AnsiConsole.WriteLine(FormattableString.Invariant(
+                        $"Blocking recall: {blockingRecall:P2} of the rows needing linkage were paired with their true person by some blocking rule ({e.WithTrueCandidate:N0} of {e.NeedingLinkage:N0})."));
+                }
             }
 
             AnsiConsole.WriteLine($"HTML report: {html}");
@@ -73,5 +80,5 @@ public static class LinkageReportCommand
 
     private sealed record MethodRows(string Feed, string Method, long Rows, double Share);
 
-    private sealed record Summary(long Records, long Linked, long Uncertain, long Provisional, double FalseMatchRate, double MissedMatchRate);
+    private sealed record Summary(long Records, long Linked, long Uncertain, long Provisional, double FalseMatchRate, double MissedMatchRate, string MissedMatchMethod);
 }

@@ -29,6 +29,7 @@ public static class RunCommand
             var options = new MainJobOptions(
                 layout.Root, parse.GetValue(keyFile), parse.GetValue(people), parse.GetValue(months), parse.GetValue(seed), parse.GetValue(workers),
                 DuckDbLimits.Default with { MemoryLimit = parse.GetValue(memory)! });
+            using var writing = WriterLock.Take(layout, "ldp run");
             var log = Path.Combine(layout.Logs, $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}.log");
             using var file = new FileLoggerProvider(log);
             using var loggers = LoggerFactory.Create(b => b.AddProvider(file));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization.NamingConventions;
 
@@ -150,7 +151,7 @@ public static partial class Yaml
                 {
                     property.SetValue(instance, property.GetValue(seed));
                 }
-                else if (property.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.RequiredMemberAttribute"))
+                else if (IsRequiredMember(property))
                 {
                     throw Missing(mapping, Join(field, name));
                 }
@@ -309,4 +310,8 @@ public static partial class Yaml
         YamlMappingNode m => m.Children.ToDictionary(c => ((YamlScalarNode)c.Key).Value ?? "", c => Plain(c.Value)),
         _ => null,
     };
+
+    // By name: ScottPlot ships its own copy of RequiredMemberAttribute, so the type name is ambiguous here.
+    private static bool IsRequiredMember(PropertyInfo property) =>
+        property.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.RequiredMemberAttribute");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using LinkedDataset.Pipeline.Storage;
 using ScottPlot;
@@ -49,7 +50,7 @@ public sealed partial class Chart
     /// declaration (invalid inside HTML), renumbers ids in order of appearance (ScottPlot numbers clip
     /// paths from a process-wide counter, so the same plot gave different bytes), removes the
     /// trailing comma ScottPlot leaves in glyph position lists (browsers log an error for it) and
-    /// trims the whitespace round text.
+    /// trims the whitespace round text; rounds coordinates to 1/100 pixel.
     /// </summary>
     private static string Normalise(string svg)
     {
@@ -63,8 +64,16 @@ public sealed partial class Chart
         });
         svg = IdReference().Replace(svg, m => ids.TryGetValue(m.Groups[1].Value, out var renamed) ? $"url(#{renamed})" : m.Value);
         svg = PositionList().Replace(svg, m => $" {m.Groups[1].Value}=\"{string.Join(' ', m.Groups[2].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))}\"");
+        svg = Attribute().Replace(svg, m => "=\"" + LongDecimal().Replace(m.Groups[1].Value, d => Math.Round(double.Parse(d.Value, CultureInfo.InvariantCulture), 2).ToString("0.##", CultureInfo.InvariantCulture)) + "\"");
         return TextContent().Replace(svg, m => $">{m.Groups[1].Value}</text>");
     }
+
+    // Coordinates to 1/100 pixel: a third of the size, and no long digit runs in a page.
+    [GeneratedRegex("=\"([^\"]*)\"")]
+    private static partial Regex Attribute();
+
+    [GeneratedRegex(@"-?\d+\.\d{3,}")]
+    private static partial Regex LongDecimal();
 
     [GeneratedRegex(@" (x|y)=""([-0-9., e]*)""")]
     private static partial Regex PositionList();

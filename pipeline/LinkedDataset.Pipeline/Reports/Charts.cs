@@ -63,9 +63,41 @@ public static class Charts
         {
             plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
             plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            plot.Axes.Bottom.MinimumSize = 12 + (7 * labels.Max(l => l.Length)); // room for the slanted labels under the axis title
         }
 
         plot.HideGrid();
         plot.Grid.YAxisStyle.IsVisible = true;
+    }
+
+    /// <summary>
+    /// Stacked bars, one bar per category (positions 0..n-1, labelled), one coloured segment per
+    /// series, with a legend. <paramref name="series"/> values are per category, in category order.
+    /// </summary>
+    public static void StackedBars(Plot plot, IReadOnlyList<string> categories, IReadOnlyList<(string Name, IReadOnlyList<double> Values)> series)
+    {
+        var bars = new List<Bar>();
+        var tops = new double[categories.Count];
+        for (var s = 0; s < series.Count; s++)
+        {
+            if (series[s].Values.Count != categories.Count)
+            {
+                throw new ArgumentException($"Series '{series[s].Name}' has {series[s].Values.Count} values for {categories.Count} categories.", nameof(series));
+            }
+
+            for (var c = 0; c < categories.Count; c++)
+            {
+                var value = series[s].Values[c];
+                bars.Add(new Bar { Position = c, ValueBase = tops[c], Value = tops[c] + value, FillColor = Series(s), LineWidth = 0 });
+                tops[c] += value;
+            }
+
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[s].Name, FillColor = Series(s) });
+        }
+
+        plot.Add.Bars(bars);
+        CategoryLabels(plot, categories);
+        plot.Axes.Margins(bottom: 0);
+        plot.ShowLegend(Edge.Right);
     }
 }
