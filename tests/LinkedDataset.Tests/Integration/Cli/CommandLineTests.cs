@@ -104,16 +104,19 @@ public sealed class CommandLineTests(EndToEndFixture run)
     }
 
     [Fact]
-    public void Extract_ReleasesACohort_WithRoundedCounts()
+    public void Extract_WithAnOldStyleWhereFile_IsRefusedWithFileLineAndField()
     {
+        // ldp extract --cohort takes cohort definitions now (its success path is tested with the cohorts);
+        // a file with a raw SQL 'where:' is refused in one line, before anything is read.
         using var folder = new TempFolder();
         var cohort = folder.Combine("everyone.yaml");
         File.WriteAllText(cohort, "where: \"true\"\n");
 
         var output = LdpProcess.Run("extract", "--data", Data, "--key-file", run.KeyFile, "--project", "cli-test", "--cohort", cohort, "--columns", "person.sex");
 
-        output.ExitCode.Should().Be(0, output.ToString());
-        output.Stdout.Should().MatchRegex(@"Release \S+ for project cli-test from snapshot \S+: [\d,]*[05] people");
+        output.ExitCode.Should().Be(1, output.ToString());
+        ShouldBeClean(output);
+        output.Stderr.Trim().Should().StartWith("error: everyone.yaml: line 1").And.Contain("'where'").And.NotContain("\n");
     }
 
     [Fact]
