@@ -78,9 +78,9 @@ public sealed partial class ExtractStager
         form == FeedForm.Pseudonymised ? header.Where(h => h == PseudonymisedForm.Sex || !PseudonymisedForm.Columns.Contains(h)).ToList() : header;
 
     /// <summary>The row failure expression: the schema's checks, plus token and birth month shape for a pseudonymised extract.</summary>
-    private static string FailureSql(FeedSchema schema, IReadOnlySet<string> header, FeedForm form, DateOnly today)
+    private static string FailureSql(FeedSchema schema, IReadOnlySet<string> header, FeedForm form, DateOnly today, string provider)
     {
-        var checks = ValidationSql.FailureExpression(schema, header, today);
+        var checks = ValidationSql.FailureExpression(schema, header, today, provider);
         if (form == FeedForm.Identifiable)
         {
             return checks;

@@ -78,7 +78,7 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
         var identity = schema.IdentityColumns.Where(c => present.Contains(c.Name)).Select(c => c.Name).ToHashSet();
         DuckDb.Execute(db, $"""
             CREATE TABLE checked AS
-            SELECT *, {FailureSql(schema, present, form, Today(options))} AS failure
+            SELECT *, {FailureSql(schema, present, form, Today(options), extract.Provider)} AS failure
             FROM raw
             """);
 
