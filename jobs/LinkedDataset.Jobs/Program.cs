@@ -19,6 +19,7 @@ var root = new RootCommand("ldp: the LinkedDataset pipeline. Builds a linked, ps
     SnapshotsCommand.Create(),
     DqCommand.Create(),
     LinkageReportCommand.Create(),
+    EvaluateCommand.Create(),
 };
 foreach (var command in MartsCommands.Create()) { root.Subcommands.Add(command); }
 return root.Parse(args).Invoke();

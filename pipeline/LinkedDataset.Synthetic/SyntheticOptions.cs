@@ -145,6 +145,8 @@ public sealed record SyntheticOptions
 
     private sealed class InterventionFile
     {
+        // The naming convention would spell it referral_rate_per1000_adults; the documented name has an underscore before 1000.
+        [YamlMember(Alias = "referral_rate_per_1000_adults")]
         public double? ReferralRatePer1000Adults { get; set; }
         public double? SpikeReferralMultiplier { get; set; }
         public double? StartProbability { get; set; }
