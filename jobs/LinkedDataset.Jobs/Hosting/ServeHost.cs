@@ -85,7 +85,7 @@ public static class ServeHost
         AddPipelineJobs(builder.Services, settings, storage);
 
         var app = builder.Build();
-        var access = new DashboardAccess(settings.Dashboard);
+        var access = new DashboardAccess(settings.Dashboard, settings.DashboardAllowsLoopbackWithoutAuth);
         app.Use((http, next) => access.Guard(http, () => next(http)));
         app.MapGet("/", () => Results.Redirect(DashboardPath));
         app.UseHangfireDashboard(DashboardPath, new DashboardOptions

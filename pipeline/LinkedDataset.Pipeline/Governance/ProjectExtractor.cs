@@ -5,49 +5,44 @@ using System.Text.RegularExpressions;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Identity;
 using LinkedDataset.Pipeline.Storage;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace LinkedDataset.Pipeline.Governance;
 
 /// <summary>
 /// A minimal cohort file (full cohort definitions are a later issue): YAML with a <c>where:</c> SQL
 /// condition on the snapshot's <c>person</c> table, e.g. <c>where: "district = 'Swale' AND birth_month &lt;= '1950-03'"</c>,
-/// and an optional <c>description:</c>.
+/// and an optional <c>description:</c>. The condition runs on a <see cref="SandboxedSnapshot"/>, so it
+/// can read nothing but the snapshot; statements (<c>COPY</c>, <c>ATTACH</c>, <c>INSTALL</c>, <c>SET</c>, ...)
+/// are refused up front with a clear message rather than a DuckDB syntax error.
 /// </summary>
-public sealed record CohortFile(string Where, string? Description)
+public sealed partial record CohortFile(string Where, string? Description)
 {
     public static CohortFile Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new PipelineException($"The cohort file '{path}' does not exist.");
-        }
-
-        Shape shape;
-        try
-        {
-            shape = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).IgnoreUnmatchedProperties().Build()
-                .Deserialize<Shape>(File.ReadAllText(path)) ?? new Shape();
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw new PipelineException($"{Path.GetFileName(path)}: line {e.Start.Line}: {e.Message}");
-        }
-
+        var shape = Yaml.Load<Shape>(path);
         if (string.IsNullOrWhiteSpace(shape.Where) || shape.Where.Contains(';', StringComparison.Ordinal))
         {
             throw new PipelineException($"{Path.GetFileName(path)}: needs 'where:', one SQL condition on the person table (no ';'), e.g. where: \"district = 'Swale'\".");
         }
 
+        // Quoted text ('Swale', "column") is data, not a keyword.
+        var unquoted = QuotedText().Replace(shape.Where, " ");
+        if (StatementKeyword().Match(unquoted) is { Success: true } keyword)
+        {
+            throw new PipelineException(
+                $"{Path.GetFileName(path)}: 'where' uses {keyword.Value.ToUpperInvariant()}, which is not allowed: a cohort condition can only test columns of the person table (no statements, no file or network access, no settings).");
+        }
+
         return new CohortFile(shape.Where.Trim(), shape.Description);
     }
 
-    private sealed class Shape
-    {
-        public string? Where { get; set; }
-        public string? Description { get; set; }
-    }
+    [GeneratedRegex(@"'(?:[^']|'')*'|""(?:[^""]|"""")*""")]
+    private static partial Regex QuotedText();
+
+    [GeneratedRegex(@"\b(COPY|ATTACH|DETACH|INSTALL|LOAD|SET|RESET|PRAGMA|EXPORT|IMPORT|CALL|CREATE|DROP|INSERT|UPDATE|DELETE|ALTER|USE|CHECKPOINT|VACUUM)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex StatementKeyword();
+
+    private sealed record Shape(string? Where, string? Description = null);
 }
 
 /// <summary>What <c>ldp extract</c> is asked to release.</summary>
@@ -88,26 +83,19 @@ public static partial class ProjectExtractor
 
         var columns = ParseColumns(options.Columns);
         var cohort = CohortFile.Load(options.CohortPath);
+
+        // The user's condition runs only on a sandboxed connection (no file, network or settings
+        // access); the pipeline's own writing below runs on a second connection that never sees it.
+        var (sandbox, snapshotId) = SandboxedSnapshot.Open(options.Layout, options.SnapshotId, options.Limits);
+        List<long> personIds;
+        using (sandbox)
+        {
+            CheckColumns(sandbox, columns);
+            personIds = CohortPersonIds(sandbox, cohort, options.CohortPath);
+        }
+
         using var db = DuckDb.OpenInMemory(options.Limits);
-        var snapshotId = SnapshotReader.CreateViews(db, options.Layout, options.SnapshotId);
-        CheckColumns(db, columns);
-
-        var personIds = new List<long>();
-        try
-        {
-            using var command2 = db.CreateCommand();
-            command2.CommandText = $"SELECT person_id FROM person WHERE ({cohort.Where}) ORDER BY person_id";
-            using var reader = command2.ExecuteReader();
-            while (reader.Read())
-            {
-                personIds.Add(reader.GetInt64(0));
-            }
-        }
-        catch (DuckDB.NET.Data.DuckDBException e)
-        {
-            throw new PipelineException($"{Path.GetFileName(options.CohortPath)}: the 'where' condition could not be run on the person table: {e.Message.Split('\n')[0]}");
-        }
-
+        SnapshotReader.CreateViews(db, options.Layout, snapshotId);
         DuckDb.Execute(db, $"CREATE TEMP TABLE cohort_map (person_id BIGINT, {ProjectPersonId} VARCHAR)");
         using (var project = ProjectPseudonymiser(options.Key, options.Project))
         using (var appender = db.CreateAppender("cohort_map"))
@@ -162,6 +150,36 @@ public static partial class ProjectExtractor
 
         AuditLog.For(options.Layout).Append(command, AuditWhat.Release, options.Key.KeyId, snapshotId: snapshotId, project: options.Project, releaseId: releaseId);
         return new ProjectExtractResult(options.Project, releaseId, snapshotId, folder, personIds.Count, rows);
+    }
+
+    /// <summary>
+    /// The person ids the cohort's condition selects, run on <paramref name="sandbox"/>. A condition
+    /// that tries to reach outside the snapshot fails with a message saying so, not DuckDB's.
+    /// </summary>
+    private static List<long> CohortPersonIds(DuckDB.NET.Data.DuckDBConnection sandbox, CohortFile cohort, string cohortPath)
+    {
+        var personIds = new List<long>();
+        try
+        {
+            using var command = sandbox.CreateCommand();
+            command.CommandText = $"SELECT person_id FROM person WHERE ({cohort.Where}) ORDER BY person_id";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                personIds.Add(reader.GetInt64(0));
+            }
+        }
+        catch (DuckDB.NET.Data.DuckDBException e) when (e.Message.Contains("Permission Error", StringComparison.OrdinalIgnoreCase)
+                                                          || e.Message.Contains("configuration has been locked", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PipelineException($"{Path.GetFileName(cohortPath)}: the 'where' condition tried to read a file, reach the network or change a setting, which a cohort file may not do: it can only test the columns of the snapshot's tables.");
+        }
+        catch (DuckDB.NET.Data.DuckDBException e)
+        {
+            throw new PipelineException($"{Path.GetFileName(cohortPath)}: the 'where' condition could not be run on the person table: {e.Message.Split('\n')[0]}");
+        }
+
+        return personIds;
     }
 
     /// <summary>An HMAC under the key derived for <paramref name="project"/>; dispose it after use.</summary>

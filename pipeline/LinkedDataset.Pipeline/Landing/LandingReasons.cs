@@ -8,4 +8,7 @@ public static class LandingReasons
 
     /// <summary>Not a .csv file (staging uses the same code for a zip or binary file named .csv).</summary>
     public const string NotCsv = "not_csv";
+
+    /// <summary>A symbolic link: never followed, since it could point anywhere on the machine.</summary>
+    public const string Symlink = "symlink";
 }

@@ -119,7 +119,7 @@ public sealed class LandingRegistry
         var newlyRefused = new List<RegistryEntry>();
         foreach (var file in scan.Refused)
         {
-            var hash = LandingScanner.ContentHash(file.Path);
+            var (hash, bytes) = LandingScanner.Fingerprint(file.Path);
             var id = "refused-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{file.Feed}|{file.FileName}|{hash}")))[..16];
             if (Find(id) is not null)
             {
@@ -128,7 +128,7 @@ public sealed class LandingRegistry
 
             var entry = new RegistryEntry
             {
-                ExtractId = id, Feed = file.Feed, FileName = file.FileName, ContentHash = hash, Bytes = new FileInfo(file.Path).Length,
+                ExtractId = id, Feed = file.Feed, FileName = file.FileName, ContentHash = hash, Bytes = bytes,
                 ReceivedUtc = now, Sequence = ++sequence, Status = RegistryEntry.Refused, Reason = file.Reason, Error = file.Message,
             };
             entries.Add(entry);

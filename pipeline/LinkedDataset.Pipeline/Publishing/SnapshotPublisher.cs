@@ -185,7 +185,7 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
             DuckDb.Execute(db, $"COPY linked_{feed} TO {Sql.Path(folder)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (period), FILENAME_PATTERN 'part_{{i}}')");
         }
 
-        LinkageReport.Write(db, temporary, activityFeeds, probabilistic);
+        LinkageReport.Write(db, temporary, activityFeeds, probabilistic, snapshotId);
         var manifest = new SnapshotManifest(
             snapshotId, DateTimeOffset.UtcNow, CodeVersion, keyId,
             extracts.Select(e => new SnapshotExtract(e.ExtractId, e.Feed, e.Provider, e.Period, e.RowsStaged)).ToList(),

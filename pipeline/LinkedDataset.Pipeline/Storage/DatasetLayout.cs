@@ -21,6 +21,8 @@ namespace LinkedDataset.Pipeline.Storage;
 /// extracts/&lt;project&gt;/&lt;release id&gt;/             project extracts, person ids re-keyed per project
 /// .ldp.lock, .ldp.lock.holder                     one writer at a time (an OS lock on the file), and who holds it
 /// dataset.yaml                                    the key id the dataset was built with, and whether it is synthetic
+/// cohorts/&lt;name&gt;/&lt;snapshot id&gt;/                  a cohort: person-level cohort.parquet (stays here) and its disclosure-controlled report/
+/// measures/&lt;name&gt;/&lt;snapshot id&gt;/                 a measure file's disclosure-controlled results
 /// </code>
 /// <paramref name="LandingRoot"/> moves <c>landing/</c> elsewhere (e.g. a share providers drop into); everything else stays under <paramref name="Root"/>.
 /// </summary>
@@ -72,6 +74,11 @@ public sealed record DatasetLayout(string Root, string? LandingRoot = null)
 
     /// <summary>The dataset's identity record: the key id it was built with and whether it is synthetic.</summary>
     public string IdentityFile => Path.Combine(Root, "dataset.yaml");
+    /// <summary>A cohort built on a snapshot: <c>cohorts/&lt;name&gt;/&lt;snapshot id&gt;/</c> (person-level table kept inside the dataset, report beside it).</summary>
+    public string Cohort(string name, string snapshotId) => Path.Combine(Root, "cohorts", name, snapshotId);
+
+    /// <summary>A measure computed on a snapshot: <c>measures/&lt;name&gt;/&lt;snapshot id&gt;/</c> (aggregates after disclosure control).</summary>
+    public string Measure(string name, string snapshotId) => Path.Combine(Root, "measures", name, snapshotId);
 
     /// <summary>The id of the newest complete snapshot, or null when none has been published.</summary>
     public string? CurrentSnapshotId =>

@@ -22,7 +22,7 @@ public class GovernanceTests
     private const string PmiHeader = "registration_id,provider_code,registration_start_date,registration_end_date,deregistration_reason,date_of_death,nhs_number,given_name,family_name,date_of_birth,sex,postcode,uprn";
     private const string ApcHeader = TestQueries.ApcHeader;
 
-    private static DatasetLayout LandFixture(TempFolder folder)
+    internal static DatasetLayout LandFixture(TempFolder folder)
     {
         var layout = new DatasetLayout(folder.Combine("data"));
         var pmi = NhsNumbers.Select((n, i) => $"R{i + 1},G82001,2015-0{i + 1}-01,,,,{n},Given{(char)('A' + i)},Family{(char)('A' + i)},19{40 + i}-0{i + 1}-1{i},{1 + (i % 2)},CT1 1AA,10000000000{i}");
@@ -44,7 +44,7 @@ public class GovernanceTests
         File.WriteAllText(Path.Combine(folder, name), string.Join("\n", lines) + "\n");
     }
 
-    private static PublishResult StageAndPublish(DatasetLayout layout, PseudonymKey key)
+    internal static PublishResult StageAndPublish(DatasetLayout layout, PseudonymKey key)
     {
         var pipeline = new PipelineRun(new PipelineContext(layout, FeedSchemaLoader.LoadAll(), key, "test run") { Forms = FeedForms.AllIdentifiable });
         var run = pipeline.Run(workers: 1, IStepProgress.None);
