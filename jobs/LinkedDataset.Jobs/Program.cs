@@ -19,6 +19,9 @@ var root = new RootCommand("ldp: the LinkedDataset pipeline. Builds a linked, ps
     SnapshotsCommand.Create(),
     DqCommand.Create(),
     LinkageReportCommand.Create(),
+    DemandCommand.Create(),
+    CohortCommand.Create(),
+    MeasuresCommand.Create(),
 };
 foreach (var command in MartsCommands.Create()) { root.Subcommands.Add(command); }
 return root.Parse(args).Invoke();

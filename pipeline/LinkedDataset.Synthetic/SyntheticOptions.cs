@@ -1,6 +1,4 @@
 using LinkedDataset.Pipeline.Common;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace LinkedDataset.Synthetic;
 
@@ -71,86 +69,36 @@ public sealed record SyntheticOptions
     /// </summary>
     public static SyntheticOptions FromScenarioFile(string yamlPath, SyntheticOptions? defaults = null)
     {
-        if (!File.Exists(yamlPath))
-        {
-            throw new PipelineException($"Scenario file not found: {yamlPath}.");
-        }
-
-        ScenarioFile file;
-        try
-        {
-            file = new DeserializerBuilder()
-                .WithNamingConvention(UnderscoredNamingConvention.Instance)
-                .Build()
-                .Deserialize<ScenarioFile>(File.ReadAllText(yamlPath)) ?? new ScenarioFile();
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw new PipelineException($"{yamlPath}: line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
-        }
-
         var o = defaults ?? new SyntheticOptions();
-        var f = o.Faults;
-        var i = o.Intervention;
+        var seed = new ScenarioFile { People = o.People, Seed = o.Seed, Months = o.Months, EndMonth = o.EndMonth.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), Faults = o.Faults, Intervention = o.Intervention };
+        var file = Yaml.Load(yamlPath, seed)!;
         var result = o with
         {
-            People = file.People ?? o.People,
-            Seed = file.Seed ?? o.Seed,
-            Months = file.Months ?? o.Months,
-            EndMonth = file.EndMonth is { } em ? DateOnly.ParseExact(em + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : o.EndMonth,
-            Faults = file.Faults is not { } ff ? f : new FaultRates
-            {
-                MissingNhsNumber = ff.MissingNhsNumber ?? f.MissingNhsNumber,
-                InvalidNhsNumber = ff.InvalidNhsNumber ?? f.InvalidNhsNumber,
-                NameTypo = ff.NameTypo ?? f.NameTypo,
-                DobTransposed = ff.DobTransposed ?? f.DobTransposed,
-                PostcodeChanged = ff.PostcodeChanged ?? f.PostcodeChanged,
-                DuplicateRow = ff.DuplicateRow ?? f.DuplicateRow,
-                LateArrival = ff.LateArrival ?? f.LateArrival,
-            },
-            Intervention = file.Intervention is not { } fi ? i : new InterventionParameters
-            {
-                ReferralRatePer1000Adults = fi.ReferralRatePer1000Adults ?? i.ReferralRatePer1000Adults,
-                SpikeReferralMultiplier = fi.SpikeReferralMultiplier ?? i.SpikeReferralMultiplier,
-                StartProbability = fi.StartProbability ?? i.StartProbability,
-                AeRateRatio = fi.AeRateRatio ?? i.AeRateRatio,
-                GpRateRatio = fi.GpRateRatio ?? i.GpRateRatio,
-                EffectMonths = fi.EffectMonths ?? i.EffectMonths,
-            },
+            People = file.People,
+            Seed = file.Seed,
+            Months = file.Months,
+            EndMonth = ParseMonth(yamlPath, file.EndMonth),
+            Faults = file.Faults,
+            Intervention = file.Intervention,
         };
         result.Validate();
         return result;
     }
 
-    private sealed class ScenarioFile
-    {
-        public int? People { get; set; }
-        public ulong? Seed { get; set; }
-        public int? Months { get; set; }
-        public string? EndMonth { get; set; }
-        public FaultFile? Faults { get; set; }
-        public InterventionFile? Intervention { get; set; }
-    }
+    private static DateOnly ParseMonth(string path, string month) =>
+        DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var first)
+            ? first
+            : throw new PipelineException($"{path}: field 'end_month' is '{month}'; write a month as YYYY-MM, e.g. 2026-03.");
 
-    private sealed class FaultFile
+    /// <summary>What a scenario file may set; each field not in the file keeps the caller's value.</summary>
+    private sealed record ScenarioFile
     {
-        public double? MissingNhsNumber { get; set; }
-        public double? InvalidNhsNumber { get; set; }
-        public double? NameTypo { get; set; }
-        public double? DobTransposed { get; set; }
-        public double? PostcodeChanged { get; set; }
-        public double? DuplicateRow { get; set; }
-        public double? LateArrival { get; set; }
-    }
-
-    private sealed class InterventionFile
-    {
-        public double? ReferralRatePer1000Adults { get; set; }
-        public double? SpikeReferralMultiplier { get; set; }
-        public double? StartProbability { get; set; }
-        public double? AeRateRatio { get; set; }
-        public double? GpRateRatio { get; set; }
-        public int? EffectMonths { get; set; }
+        public int People { get; init; }
+        public ulong Seed { get; init; }
+        public int Months { get; init; }
+        public string EndMonth { get; init; } = "";
+        public FaultRates Faults { get; init; } = FaultRates.Default;
+        public InterventionParameters Intervention { get; init; } = new();
     }
 }
 

@@ -24,6 +24,7 @@ public static class ExtractCommand
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             var layout = new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!));
+            using var writing = WriterLock.Take(layout, "ldp extract");
             var key = KeySource.Resolve(parse.GetValue(keyFile), warning => AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(warning) + "[/]"));
             var result = ProjectExtractor.Extract(new ProjectExtractOptions(
                 layout, key, parse.GetValue(project)!, parse.GetValue(cohort)!, parse.GetValue(columns)!, parse.GetValue(snapshot)));

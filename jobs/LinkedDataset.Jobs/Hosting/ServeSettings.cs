@@ -15,12 +15,15 @@ public enum StorageKind
     Postgres,
 }
 
-/// <summary>Cron expressions of the recurring jobs; "off" (or empty) removes a recurring job.</summary>
+/// <summary>
+/// Cron expressions of the recurring jobs; "off" (or empty) removes a recurring job. The reports job
+/// is off by default: it produces no reports yet, and a monthly "Succeeded" that did nothing would mislead.
+/// </summary>
 public sealed record Schedules(
     string ScanLanding = "*/5 * * * *",
     string Publish = "0 2 * * *",
     string DataQuality = "0 6 1 * *",
-    string Reports = "0 7 1 * *");
+    string Reports = "off");
 
 /// <summary>
 /// Who may use the dashboard and whether it may change jobs. <paramref name="AllowLoopbackWithoutAuth"/>

@@ -5,8 +5,6 @@ using System.Text.RegularExpressions;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Identity;
 using LinkedDataset.Pipeline.Storage;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace LinkedDataset.Pipeline.Governance;
 
@@ -21,22 +19,7 @@ public sealed partial record CohortFile(string Where, string? Description)
 {
     public static CohortFile Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new PipelineException($"The cohort file '{path}' does not exist.");
-        }
-
-        Shape shape;
-        try
-        {
-            shape = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).IgnoreUnmatchedProperties().Build()
-                .Deserialize<Shape>(File.ReadAllText(path)) ?? new Shape();
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw new PipelineException($"{Path.GetFileName(path)}: line {e.Start.Line}: {e.Message}");
-        }
-
+        var shape = Yaml.Load<Shape>(path);
         if (string.IsNullOrWhiteSpace(shape.Where) || shape.Where.Contains(';', StringComparison.Ordinal))
         {
             throw new PipelineException($"{Path.GetFileName(path)}: needs 'where:', one SQL condition on the person table (no ';'), e.g. where: \"district = 'Swale'\".");
@@ -59,11 +42,7 @@ public sealed partial record CohortFile(string Where, string? Description)
     [GeneratedRegex(@"\b(COPY|ATTACH|DETACH|INSTALL|LOAD|SET|RESET|PRAGMA|EXPORT|IMPORT|CALL|CREATE|DROP|INSERT|UPDATE|DELETE|ALTER|USE|CHECKPOINT|VACUUM)\b", RegexOptions.IgnoreCase)]
     private static partial Regex StatementKeyword();
 
-    private sealed class Shape
-    {
-        public string? Where { get; set; }
-        public string? Description { get; set; }
-    }
+    private sealed record Shape(string? Where, string? Description = null);
 }
 
 /// <summary>What <c>ldp extract</c> is asked to release.</summary>

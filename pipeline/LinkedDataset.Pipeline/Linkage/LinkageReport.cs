@@ -1,17 +1,18 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Linkage.Probabilistic;
+using LinkedDataset.Pipeline.Reports;
 using LinkedDataset.Pipeline.Storage;
 
 namespace LinkedDataset.Pipeline.Linkage;
 
 /// <summary>
 /// The linkage quality report written with each snapshot: Parquet tables (queryable as views of the
-/// snapshot) and a self-contained <c>linkage_report.html</c> with inline SVG charts.
+/// snapshot) and <c>linkage_report.html</c> through the report renderer.
 /// <list type="bullet">
 /// <item><c>linkage_link_rate</c>: rows by feed, provider, month and link method.</item>
+/// <item><c>linkage_feed_rate</c>: per feed, rows linked to a registered person (the link rate) and rows given a provisional person, apart.</item>
 /// <item><c>linkage_match_weights</c>: histogram of the best candidate's match weight per record (2-bit bins).</item>
 /// <item><c>linkage_model</c>: m, u and match weight per comparison level.</item>
 /// <item><c>linkage_summary</c>: records, decisions and the model's estimated false-match and missed-match rates.</item>
@@ -23,11 +24,19 @@ public static class LinkageReport
 {
     public const string HtmlFile = "linkage_report.html";
 
-    public static void Write(DuckDBConnection db, string snapshotFolder, IReadOnlyList<string> activityFeeds, ProbabilisticLinkageResult result)
+    public static void Write(DuckDBConnection db, string snapshotFolder, IReadOnlyList<string> activityFeeds, ProbabilisticLinkageResult result, string? snapshotId = null)
     {
         var rates = string.Join("\nUNION ALL\n", activityFeeds.Select(f =>
             $"SELECT '{f}' AS feed, provider_code, period, link_method, count(*) AS rows FROM linked_{f} GROUP BY ALL"));
         Copy(db, snapshotFolder, "linkage_link_rate", $"SELECT * FROM ({rates}) ORDER BY ALL");
+        Copy(db, snapshotFolder, "linkage_feed_rate", $"""
+            SELECT feed, rows, linked, provisional, linked / rows AS link_rate, provisional / rows AS provisional_rate
+            FROM (SELECT feed, sum(rows)::BIGINT AS rows,
+                         (coalesce(sum(rows) FILTER ({LinkMethods.LinkedCondition}), 0))::BIGINT AS linked,
+                         (coalesce(sum(rows) FILTER ({LinkMethods.ProvisionalCondition}), 0))::BIGINT AS provisional
+                  FROM ({rates}) GROUP BY feed)
+            ORDER BY feed
+            """);
 
         var hasModel = result.Model is not null;
         Copy(db, snapshotFolder, "linkage_match_weights", hasModel
@@ -68,113 +77,77 @@ public static class LinkageReport
               """
             : "SELECT 0::BIGINT AS records, 0::BIGINT AS linked, 0::BIGINT AS uncertain, 0::BIGINT AS provisional, 0.0 AS expected_false_matches, 0.0 AS expected_missed_matches, 0.0 AS estimated_false_match_rate, 0.0 AS estimated_missed_match_rate, 0::BIGINT AS candidate_pairs, 0.0 AS prior_weight");
 
-        File.WriteAllText(Path.Combine(snapshotFolder, HtmlFile), Html(db, snapshotFolder));
+        Report(db, snapshotFolder, snapshotId).Save(Path.Combine(snapshotFolder, HtmlFile));
     }
 
-    /// <summary>The HTML report from the report tables of a snapshot folder.</summary>
-    public static string Html(DuckDBConnection db, string snapshotFolder)
+    /// <summary>The HTML report from the report tables of a snapshot folder (see <see cref="Report"/>).</summary>
+    public static string Html(DuckDBConnection db, string snapshotFolder, string? snapshotId = null, TimeProvider? clock = null) =>
+        Report(db, snapshotFolder, snapshotId, clock).ToHtml();
+
+    /// <summary>
+    /// The report from the report tables of a snapshot folder: summary, link rate by feed and method,
+    /// rows by month and method (months before the last two years aggregated by year), the match
+    /// weight histogram and the model's m and u.
+    /// </summary>
+    public static HtmlReport Report(DuckDBConnection db, string snapshotFolder, string? snapshotId = null, TimeProvider? clock = null)
     {
-        var byFeed = Rows(db, $"SELECT feed, link_method, sum(rows)::BIGINT FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, "linkage_link_rate", "*.parquet"))}) GROUP BY ALL ORDER BY ALL");
-        var byMonth = Rows(db, $"SELECT period, link_method, sum(rows)::BIGINT FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, "linkage_link_rate", "*.parquet"))}) GROUP BY ALL ORDER BY ALL");
-        var weights = Rows(db, $"SELECT weight_from, records FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, "linkage_match_weights", "*.parquet"))}) ORDER BY 1");
-        var model = Rows(db, $"SELECT comparison, level_name, m, u, match_weight FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, "linkage_model", "*.parquet"))}) ORDER BY comparison, level DESC");
-        var summary = Rows(db, $"SELECT * FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, "linkage_summary", "*.parquet"))})");
-        var summaryNames = Names(db, $"SELECT * FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, "linkage_summary", "*.parquet"))}) LIMIT 0");
+        string Table(string name) => Sql.Path(Path.Combine(snapshotFolder, name, "*.parquet"));
+        var byFeed = Rows(db, $"SELECT feed, link_method, sum(rows)::BIGINT, sum(rows) / sum(sum(rows)) OVER (PARTITION BY feed) FROM read_parquet({Table("linkage_link_rate")}) GROUP BY feed, link_method ORDER BY feed, link_method");
+        var byMonth = Rows(db, $"SELECT period, link_method, sum(rows)::BIGINT FROM read_parquet({Table("linkage_link_rate")}) GROUP BY ALL ORDER BY ALL");
+        var weights = Rows(db, $"SELECT weight_from, records FROM read_parquet({Table("linkage_match_weights")}) ORDER BY 1");
+        var model = Rows(db, $"SELECT comparison, level_name, m, u, match_weight FROM read_parquet({Table("linkage_model")}) ORDER BY comparison, level DESC");
+        var summary = Rows(db, $"SELECT * FROM read_parquet({Table("linkage_summary")})");
+        var summaryNames = Names(db, $"SELECT * FROM read_parquet({Table("linkage_summary")}) LIMIT 0");
+        var id = snapshotId ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(snapshotFolder));
 
-        var html = new StringBuilder();
-        html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Linkage quality report</title><style>")
-            .Append("body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:right}th{background:#eee}td:first-child{text-align:left}")
-            .Append("</style></head><body><h1>Linkage quality report</h1>")
-            .Append("<p>Operational report for the data manager: counts are not disclosure-controlled; not for release.</p>");
+        var report = new HtmlReport("Linkage quality report", Provenance.For(id, Provenance.OperationalNotForRelease, clock))
+            .Note("Operational report for the data manager: counts are not disclosure-controlled; not for release.")
+            .Heading("Probabilistic linkage summary")
+            .Table(new ReportTable(["measure", "value"], summaryNames.Select((name, i) => (IReadOnlyList<object?>)[name, summary.Count > 0 ? summary[0][i] : null]).ToList()));
 
-        html.Append("<h2>Probabilistic linkage summary</h2><table>");
-        for (var i = 0; i < summaryNames.Count && summary.Count > 0; i++)
+        var feedRates = Rows(db, $"SELECT feed, rows, linked, provisional, round(100 * link_rate, 1), round(100 * provisional_rate, 1) FROM read_parquet({Table("linkage_feed_rate")}) ORDER BY feed");
+        report.Heading("Link rate by feed")
+            .Paragraph("Linked: rows linked to a registered person (deterministic or probabilistic). Provisional rows are counted apart, not as linked.")
+            .Table(new ReportTable(["feed", "rows", "linked", "provisional", "link rate %", "provisional %"], feedRates));
+
+        var methods = byFeed.Concat(byMonth).Select(r => (string)r[1]!).Distinct().Order(StringComparer.Ordinal).ToList();
+        var feeds = byFeed.Select(r => (string)r[0]!).Distinct().ToList();
+        var share = Charts.NewPlot("Share of rows by link method", "feed", "share of rows (%)");
+        Charts.StackedBars(share, feeds, methods.Select(m => (m, (IReadOnlyList<double>)feeds.Select(f => 100 * Value(byFeed, f, m, column: 3)).ToList())).ToList());
+        report.Heading("Link rate by feed and method")
+            .Chart(Charts.From(share, 900, 360), "Share of each feed's rows linked deterministically (NHS number), probabilistically (match tokens) or left provisional.")
+            .Table(ReportTable.From(byFeed, ("feed", r => r[0]), ("method", r => r[1]), ("rows", r => r[2]), ("share", r => Percent(r[3]))));
+
+        var axis = TimeAxis.For(byMonth.Select(r => (string)r[0]!));
+        var monthly = Charts.NewPlot("Rows by activity month and link method", "activity month", "rows");
+        Charts.StackedBars(monthly, axis.Labels, methods.Select(m => (m, (IReadOnlyList<double>)axis.Labels
+            .Select(label => byMonth.Where(r => axis.LabelOf((string)r[0]!) == label && (string)r[1]! == m).Sum(r => Convert.ToDouble(r[2], CultureInfo.InvariantCulture))).ToList())).ToList());
+        report.Heading("Rows by month and method")
+            .Chart(Charts.From(monthly, 1000, 380), axis.WindowStart is { } start
+                ? $"Rows by activity month and link method: each month from {start}, earlier activity totalled by year."
+                : "Rows by activity month and link method.");
+
+        var histogram = Charts.NewPlot("Match weight of the best candidate", "match weight (bits, 2-bit bins)", "records");
+        var bars = histogram.Add.Bars(weights.Select(w => Convert.ToDouble(w[0], CultureInfo.InvariantCulture) + 1).ToArray(), weights.Select(w => Convert.ToDouble(w[1], CultureInfo.InvariantCulture)).ToArray());
+        foreach (var bar in bars.Bars)
         {
-            html.Append("<tr><td>").Append(E(summaryNames[i])).Append("</td><td>").Append(E(Format(summary[0][i]))).Append("</td></tr>");
+            bar.Size = 1.8;
+            bar.LineWidth = 0;
         }
 
-        html.Append("</table>");
-        html.Append("<h2>Link rate by feed and method</h2>").Append(StackedBars(byFeed));
-        html.Append(Table(["feed", "method", "rows"], byFeed));
-        html.Append("<h2>Rows by month and method</h2>").Append(StackedBars(byMonth));
-        html.Append("<h2>Match weight of the best candidate (records)</h2>")
-            .Append(Bars(weights.Select(w => (Format(w[0]), Convert.ToDouble(w[1], CultureInfo.InvariantCulture))).ToList()));
-        html.Append("<h2>Model: m and u per comparison level</h2>").Append(Table(["comparison", "level", "m", "u", "weight (bits)"], model));
-        html.Append("<p>Provider and month detail: table <code>linkage_link_rate</code> of this snapshot.</p></body></html>");
-        return html.ToString();
+        histogram.Axes.Margins(bottom: 0);
+        report.Heading("Match weight of the best candidate")
+            .Chart(Charts.From(histogram, 800, 320), "Records without a usable NHS number by the match weight of their best candidate: links on the right, non-links on the left.")
+            .Heading("Model: m and u per comparison level")
+            .Table(new ReportTable(["comparison", "level", "m", "u", "weight (bits)"], model))
+            .Paragraph("Provider and month detail: table linkage_link_rate of this snapshot.");
+        return report;
     }
 
-    private static string StackedBars(IReadOnlyList<object?[]> rows)
-    {
-        var groups = rows.GroupBy(r => Format(r[0])).ToList();
-        var methods = rows.Select(r => Format(r[1])).Distinct().Order(StringComparer.Ordinal).ToList();
-        string[] colours = ["#1b7837", "#5aae61", "#fdb863", "#d73027", "#999999"];
-        const int width = 700, barHeight = 18, label = 120;
-        var svg = new StringBuilder($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width + label + 10}\" height=\"{(groups.Count * (barHeight + 4)) + 30}\" font-size=\"11\">");
-        var y = 0;
-        foreach (var group in groups)
-        {
-            var total = group.Sum(r => Convert.ToDouble(r[2], CultureInfo.InvariantCulture));
-            double x = label;
-            svg.Append($"<text x=\"0\" y=\"{y + 13}\">{E(group.Key)}</text>");
-            foreach (var row in group.OrderBy(r => methods.IndexOf(Format(r[1]))))
-            {
-                var w = total == 0 ? 0 : width * Convert.ToDouble(row[2], CultureInfo.InvariantCulture) / total;
-                svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x:0.#}\" y=\"{y}\" width=\"{w:0.#}\" height=\"{barHeight}\" fill=\"{colours[methods.IndexOf(Format(row[1])) % colours.Length]}\"><title>{E(Format(row[1]))}: {E(Format(row[2]))}</title></rect>");
-                x += w;
-            }
+    private static double Value(IReadOnlyList<object?[]> rows, string key, string method, int column) =>
+        rows.Where(r => (string)r[0]! == key && (string)r[1]! == method).Sum(r => Convert.ToDouble(r[column], CultureInfo.InvariantCulture));
 
-            y += barHeight + 4;
-        }
-
-        var lx = label;
-        foreach (var (method, i) in methods.Select((m, i) => (m, i)))
-        {
-            svg.Append($"<rect x=\"{lx}\" y=\"{y + 6}\" width=\"10\" height=\"10\" fill=\"{colours[i % colours.Length]}\"/><text x=\"{lx + 14}\" y=\"{y + 15}\">{E(method)}</text>");
-            lx += 130;
-        }
-
-        return svg.Append("</svg>").ToString();
-    }
-
-    private static string Bars(IReadOnlyList<(string Label, double Value)> bars)
-    {
-        const int height = 200, barWidth = 22;
-        var max = bars.Count == 0 ? 1 : Math.Max(1, bars.Max(b => b.Value));
-        var svg = new StringBuilder($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{(bars.Count * (barWidth + 4)) + 20}\" height=\"{height + 30}\" font-size=\"10\">");
-        for (var i = 0; i < bars.Count; i++)
-        {
-            var h = height * bars[i].Value / max;
-            var x = 10 + (i * (barWidth + 4));
-            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"{height - h:0.#}\" width=\"{barWidth}\" height=\"{h:0.#}\" fill=\"#2166ac\"><title>{E(bars[i].Label)}: {bars[i].Value}</title></rect>");
-            svg.Append($"<text x=\"{x}\" y=\"{height + 14}\">{E(bars[i].Label)}</text>");
-        }
-
-        return svg.Append("</svg>").ToString();
-    }
-
-    private static string Table(IReadOnlyList<string> header, IReadOnlyList<object?[]> rows)
-    {
-        var html = new StringBuilder("<table><tr>");
-        foreach (var h in header)
-        {
-            html.Append("<th>").Append(E(h)).Append("</th>");
-        }
-
-        html.Append("</tr>");
-        foreach (var row in rows)
-        {
-            html.Append("<tr>");
-            foreach (var cell in row)
-            {
-                html.Append("<td>").Append(E(Format(cell))).Append("</td>");
-            }
-
-            html.Append("</tr>");
-        }
-
-        return html.Append("</table>").ToString();
-    }
+    private static string Percent(object? share) => Convert.ToDouble(share, CultureInfo.InvariantCulture).ToString("0.00%", CultureInfo.InvariantCulture);
 
     private static void Copy(DuckDBConnection db, string snapshotFolder, string table, string query)
     {
@@ -211,15 +184,5 @@ public static class LinkageReport
         return Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
     }
 
-    private static string Format(object? value) => value switch
-    {
-        null => "",
-        double d => d.ToString(Math.Abs(d) < 0.01 && d != 0 ? "0.###e+0" : "0.####", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
-
     private static string F(double value) => double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : "NULL";
-
-    private static string E(string text) => WebUtility.HtmlEncode(text);
 }

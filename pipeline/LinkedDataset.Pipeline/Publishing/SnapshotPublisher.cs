@@ -29,17 +29,13 @@ public sealed record PublishResult(string SnapshotId, string Path, bool AlreadyP
     public ProbabilisticLinkageResult? Probabilistic { get; init; }
 }
 
-/// <summary>Rows of one feed linked to the person index.</summary>
-public sealed record LinkRate(long Rows, long Linked)
-{
-    public double Rate => Rows == 0 ? 0 : (double)Linked / Rows;
-}
-
 /// <summary>
 /// Links the staged extracts and publishes them as a snapshot of the linked dataset: Parquet (zstd)
 /// partitioned by table and month, plus a manifest. Everything is written under a temporary folder
 /// that is renamed into place when complete, so readers see the old snapshot or the new one, never
-/// half of one. The snapshot id is a hash of its inputs: publishing the same inputs again is a no-op.
+/// half of one, and it is verified (every table present, Parquet footer row counts equal the manifest)
+/// before it is renamed and before CURRENT moves. The snapshot id is a hash of its inputs: publishing
+/// the same inputs again is a no-op, unless the folder of that id fails verification, when it is written again.
 /// </summary>
 public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> schemas, ILogger? logger = null)
 {
@@ -81,12 +77,19 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
         Households.Build(db, schemas["pmi"]);
         var probabilistic = ProbabilisticLinkage.Run(db, schemas, activityFeeds, LinkageSettings.Configured, snapshotId, DateTime.UtcNow);
 
-        var linkRates = activityFeeds.ToDictionary(f => f, f => new LinkRate(
-            DuckDb.Scalar<long>(db, $"SELECT count(*) FROM linked_{f}"),
-            DuckDb.Scalar<long>(db, $"SELECT count(person_id) FROM linked_{f}")));
+        var linkRates = activityFeeds.ToDictionary(f => f, f => LinkRate.Of(db, $"linked_{f}"));
 
         PublishCheckpoint.Reach(options, PublishCheckpoint.Linked);
         var alreadyPublished = Directory.Exists(target);
+        if (alreadyPublished && SnapshotVerifier.Verify(target) is { Ok: false } broken)
+        {
+            // Never trust a folder by its name alone: one that fails verification (a table missing,
+            // rows short of the manifest) is not published; it is written again from the same inputs.
+            logger.LogWarning("Snapshot {SnapshotId} exists but fails verification ({Problems}); publishing it again.", snapshotId, string.Join("; ", broken.Problems));
+            Directory.Delete(target, recursive: true);
+            alreadyPublished = false;
+        }
+
         SnapshotManifest manifest;
         if (alreadyPublished)
         {
@@ -182,7 +185,7 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
             DuckDb.Execute(db, $"COPY linked_{feed} TO {Sql.Path(folder)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (period), FILENAME_PATTERN 'part_{{i}}')");
         }
 
-        LinkageReport.Write(db, temporary, activityFeeds, probabilistic);
+        LinkageReport.Write(db, temporary, activityFeeds, probabilistic, snapshotId);
         var manifest = new SnapshotManifest(
             snapshotId, DateTimeOffset.UtcNow, CodeVersion, keyId,
             extracts.Select(e => new SnapshotExtract(e.ExtractId, e.Feed, e.Provider, e.Period, e.RowsStaged)).ToList(),
@@ -190,6 +193,13 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
         checkpoint(PublishCheckpoint.TablesWritten);
         File.WriteAllText(Path.Combine(temporary, "manifest.json"), JsonSerializer.Serialize(manifest, Json));
         checkpoint(PublishCheckpoint.ManifestWritten);
+        if (SnapshotVerifier.Verify(temporary) is { Ok: false } failed)
+        {
+            throw new PipelineException(
+                $"Snapshot {snapshotId} failed verification after writing ({string.Join("; ", failed.Problems)}), so it was not published and CURRENT was not moved. " +
+                "Check the disk (space, errors) and run again: the next run writes it afresh.");
+        }
+
         Directory.Move(temporary, target);
         return manifest;
     }

@@ -52,7 +52,11 @@ public sealed record DqCell
 
     public double? RejectionRate { get; init; }
     public IReadOnlyDictionary<string, long> RejectionsByReason { get; init; } = new Dictionary<string, long>();
+    /// <summary>Rows linked to a registered person (deterministically or probabilistically) over <see cref="LinkRows"/>; flagged under <c>link_rate_min</c>.</summary>
     public double? LinkRate { get; init; }
+
+    /// <summary>Rows given a provisional person over <see cref="LinkRows"/>: reported beside the link rate, not part of it.</summary>
+    public double? ProvisionalRate { get; init; }
 
     /// <summary>What the thresholds flag in this cell (empty: nothing).</summary>
     public IReadOnlyList<string> Flags { get; init; } = [];

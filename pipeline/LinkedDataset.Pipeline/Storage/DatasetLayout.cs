@@ -19,6 +19,10 @@ namespace LinkedDataset.Pipeline.Storage;
 /// logs/                                           run logs (counts and ids only)
 /// audit/audit.jsonl                               append-only audit log (ids, never row data or keys)
 /// extracts/&lt;project&gt;/&lt;release id&gt;/             project extracts, person ids re-keyed per project
+/// cohorts/&lt;name&gt;/&lt;snapshot id&gt;/                  a cohort: person-level cohort.parquet (stays here) and its disclosure-controlled report/
+/// measures/&lt;name&gt;/&lt;snapshot id&gt;/                 a measure file's disclosure-controlled results
+/// .ldp.lock, .ldp.lock.holder                     one writer at a time (an OS lock on the file), and who holds it
+/// dataset.yaml                                    the key id the dataset was built with, and whether it is synthetic
 /// </code>
 /// <paramref name="LandingRoot"/> moves <c>landing/</c> elsewhere (e.g. a share providers drop into); everything else stays under <paramref name="Root"/>.
 /// </summary>
@@ -61,6 +65,21 @@ public sealed record DatasetLayout(string Root, string? LandingRoot = null)
     public string AuditLog => Path.Combine(Root, "audit", "audit.jsonl");
 
     public string ProjectExtracts(string project) => Path.Combine(Root, "extracts", project);
+
+    /// <summary>A cohort built on a snapshot: <c>cohorts/&lt;name&gt;/&lt;snapshot id&gt;/</c> (person-level table kept inside the dataset, report beside it).</summary>
+    public string Cohort(string name, string snapshotId) => Path.Combine(Root, "cohorts", name, snapshotId);
+
+    /// <summary>A measure computed on a snapshot: <c>measures/&lt;name&gt;/&lt;snapshot id&gt;/</c> (aggregates after disclosure control).</summary>
+    public string Measure(string name, string snapshotId) => Path.Combine(Root, "measures", name, snapshotId);
+
+    /// <summary>The lock file every writer holds (<see cref="DatasetLock"/>).</summary>
+    public string LockFile => Path.Combine(Root, ".ldp.lock");
+
+    /// <summary>Who holds <see cref="LockFile"/>: command, process id and since when (for the message a waiting writer prints).</summary>
+    public string LockHolderFile => Path.Combine(Root, ".ldp.lock.holder");
+
+    /// <summary>The dataset's identity record: the key id it was built with and whether it is synthetic.</summary>
+    public string IdentityFile => Path.Combine(Root, "dataset.yaml");
 
     /// <summary>The id of the newest complete snapshot, or null when none has been published.</summary>
     public string? CurrentSnapshotId =>

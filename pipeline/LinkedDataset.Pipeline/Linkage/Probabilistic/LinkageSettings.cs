@@ -1,6 +1,4 @@
 using LinkedDataset.Pipeline.Common;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace LinkedDataset.Pipeline.Linkage.Probabilistic;
 
@@ -35,24 +33,9 @@ public sealed record LinkageSettings(
     public static LinkageSettings Load(string? path = null)
     {
         path ??= Path.Combine(ProjectPaths.SchemasRoot, "linkage", FileName);
-        if (!File.Exists(path))
-        {
-            throw new PipelineException($"Probabilistic linkage settings not found at {path}; the file ships in schemas/linkage/.");
-        }
-
-        SettingsFile file;
-        try
-        {
-            file = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
-                .Deserialize<SettingsFile>(File.ReadAllText(path)) ?? new SettingsFile();
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw new PipelineException($"{path}: line {e.Start.Line}: {e.Message}");
-        }
-
+        var file = Yaml.Load<SettingsFile>(path);
         var settings = new LinkageSettings(
-            (file.BlockingRules ?? []).Select(r => new BlockingRule(r.Name ?? "", r.Sql ?? "", r.Fixes ?? [])).ToList(),
+            (file.BlockingRules ?? []).Select(r => new BlockingRule(r.Name, r.Sql, r.Fixes ?? [])).ToList(),
             file.Thresholds?.Upper ?? 0.99,
             file.Thresholds?.Lower ?? 0.8,
             file.AmbiguityMarginBits ?? 3,
@@ -107,12 +90,7 @@ public sealed record LinkageSettings(
         public double? TfMinimumU { get; set; }
     }
 
-    private sealed class RuleFile
-    {
-        public string? Name { get; set; }
-        public string? Sql { get; set; }
-        public List<string>? Fixes { get; set; }
-    }
+    private sealed record RuleFile(string Name, string Sql, List<string>? Fixes = null);
 
     private sealed class ThresholdFile
     {

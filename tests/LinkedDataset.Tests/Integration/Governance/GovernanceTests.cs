@@ -5,6 +5,7 @@ using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Governance;
 using LinkedDataset.Pipeline.Identity;
 using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Orchestration;
 using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
@@ -45,13 +46,10 @@ public class GovernanceTests
 
     internal static PublishResult StageAndPublish(DatasetLayout layout, PseudonymKey key)
     {
-        var schemas = FeedSchemaLoader.LoadAll();
-        var stager = new ExtractStager(schemas);
-        var reports = LandingScanner.Scan(layout).Select(e => stager.Stage(e, new StagingOptions(layout, key, Forms: FeedForms.AllIdentifiable))).ToList();
-        reports.Should().OnlyContain(r => r.Status == StagingReport.Staged, "the fixture is valid");
-        var published = new SnapshotPublisher(schemas).Publish(new PublishOptions(layout, reports, key.KeyId));
-        AuditLog.For(layout).RecordRun("test run", key.KeyId, reports, published.SnapshotId, published.AlreadyPublished);
-        return published;
+        var pipeline = new PipelineRun(new PipelineContext(layout, FeedSchemaLoader.LoadAll(), key, "test run") { Forms = FeedForms.AllIdentifiable });
+        var run = pipeline.Run(workers: 1, IStepProgress.None);
+        run.Stage.Reports.Should().OnlyContain(r => r.Status == StagingReport.Staged, "the fixture is valid");
+        return run.Snapshot;
     }
 
     [Fact]
@@ -84,6 +82,11 @@ public class GovernanceTests
         }
 
         AuditLog.For(layout).ReadAll().Should().Contain(e => e.What == AuditWhat.Rekey && e.KeyId == oldKey.KeyId && e.NewKeyId == newKey.KeyId);
+
+        // The dataset's identity moves with it: the new key is its key now, the old one is refused.
+        DatasetIdentity.Read(layout)!.KeyId.Should().Be(newKey.KeyId);
+        var withOldKey = () => new PipelineRun(new PipelineContext(layout, FeedSchemaLoader.LoadAll(), oldKey, "test run")).CheckKey();
+        withOldKey.Should().Throw<PipelineException>().WithMessage($"This dataset was built with key id {newKey.KeyId}*ldp rekey*");
     }
 
     [Fact]
