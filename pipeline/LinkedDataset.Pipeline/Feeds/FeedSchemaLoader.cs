@@ -130,6 +130,7 @@ public static class FeedSchemaLoader
         string? EndDate = null,
         bool Identity = false);
 
-    private sealed record ColumnFile(string Name, ColumnType Type, string Description, bool Required = false, Dictionary<string, string>? Codes = null,
+    private sealed record ColumnFile(
+        string Name, ColumnType Type, string Description, bool Required = false, Dictionary<string, string>? Codes = null,
         decimal? Min = null, decimal? Max = null, int? MaxLength = null);
 }
