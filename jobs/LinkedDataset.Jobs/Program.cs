@@ -19,6 +19,10 @@ var root = new RootCommand("ldp: the LinkedDataset pipeline. Builds a linked, ps
     SnapshotsCommand.Create(),
     DqCommand.Create(),
     LinkageReportCommand.Create(),
+    ReportsCommand.Create(),
+    DemandCommand.Create(),
+    CohortCommand.Create(),
+    MeasuresCommand.Create(),
     EvaluateCommand.Create(),
 };
 foreach (var command in MartsCommands.Create()) { root.Subcommands.Add(command); }

@@ -1,6 +1,4 @@
 using LinkedDataset.Pipeline.Common;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace LinkedDataset.Synthetic;
 
@@ -31,6 +29,9 @@ public sealed record SyntheticOptions
 
     /// <summary>Folder of <c>schemas/</c> (feeds and reference); default the shipped copy.</summary>
     public string? SchemasFolder { get; init; }
+
+    /// <summary>The name of the built-in scenario with hard identity corruption (<see cref="FaultRates.Hard"/>), accepted where a scenario file is.</summary>
+    public const string HardScenario = "hard";
 
     /// <summary>The first month generated.</summary>
     public DateOnly StartMonth => new DateOnly(EndMonth.Year, EndMonth.Month, 1).AddMonths(-(Months - 1));
@@ -71,88 +72,41 @@ public sealed record SyntheticOptions
     /// </summary>
     public static SyntheticOptions FromScenarioFile(string yamlPath, SyntheticOptions? defaults = null)
     {
-        if (!File.Exists(yamlPath))
+        if (yamlPath == HardScenario)
         {
-            throw new PipelineException($"Scenario file not found: {yamlPath}.");
-        }
-
-        ScenarioFile file;
-        try
-        {
-            file = new DeserializerBuilder()
-                .WithNamingConvention(UnderscoredNamingConvention.Instance)
-                .Build()
-                .Deserialize<ScenarioFile>(File.ReadAllText(yamlPath)) ?? new ScenarioFile();
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw new PipelineException($"{yamlPath}: line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
+            return (defaults ?? new SyntheticOptions()) with { Faults = FaultRates.Hard };
         }
 
         var o = defaults ?? new SyntheticOptions();
-        var f = o.Faults;
-        var i = o.Intervention;
+        var seed = new ScenarioFile { People = o.People, Seed = o.Seed, Months = o.Months, EndMonth = o.EndMonth.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), Faults = o.Faults, Intervention = o.Intervention };
+        var file = Yaml.Load(yamlPath, seed)!;
         var result = o with
         {
-            People = file.People ?? o.People,
-            Seed = file.Seed ?? o.Seed,
-            Months = file.Months ?? o.Months,
-            EndMonth = file.EndMonth is { } em ? DateOnly.ParseExact(em + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : o.EndMonth,
-            Faults = file.Faults is not { } ff ? f : new FaultRates
-            {
-                MissingNhsNumber = ff.MissingNhsNumber ?? f.MissingNhsNumber,
-                InvalidNhsNumber = ff.InvalidNhsNumber ?? f.InvalidNhsNumber,
-                NameTypo = ff.NameTypo ?? f.NameTypo,
-                DobTransposed = ff.DobTransposed ?? f.DobTransposed,
-                PostcodeChanged = ff.PostcodeChanged ?? f.PostcodeChanged,
-                DuplicateRow = ff.DuplicateRow ?? f.DuplicateRow,
-                LateArrival = ff.LateArrival ?? f.LateArrival,
-            },
-            Intervention = file.Intervention is not { } fi ? i : new InterventionParameters
-            {
-                ReferralRatePer1000Adults = fi.ReferralRatePer1000Adults ?? i.ReferralRatePer1000Adults,
-                SpikeReferralMultiplier = fi.SpikeReferralMultiplier ?? i.SpikeReferralMultiplier,
-                StartProbability = fi.StartProbability ?? i.StartProbability,
-                AeRateRatio = fi.AeRateRatio ?? i.AeRateRatio,
-                GpRateRatio = fi.GpRateRatio ?? i.GpRateRatio,
-                EffectMonths = fi.EffectMonths ?? i.EffectMonths,
-            },
+            People = file.People,
+            Seed = file.Seed,
+            Months = file.Months,
+            EndMonth = ParseMonth(yamlPath, file.EndMonth),
+            Faults = file.Faults,
+            Intervention = file.Intervention,
         };
         result.Validate();
         return result;
     }
 
-    private sealed class ScenarioFile
-    {
-        public int? People { get; set; }
-        public ulong? Seed { get; set; }
-        public int? Months { get; set; }
-        public string? EndMonth { get; set; }
-        public FaultFile? Faults { get; set; }
-        public InterventionFile? Intervention { get; set; }
-    }
+    private static DateOnly ParseMonth(string path, string month) =>
+        DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var first)
+            ? first
+            : throw new PipelineException($"{path}: field 'end_month' is '{month}'; write a month as YYYY-MM, e.g. 2026-03.");
 
-    private sealed class FaultFile
+    /// <summary>What a scenario file may set; each field not in the file keeps the caller's value.</summary>
+    private sealed record ScenarioFile
     {
-        public double? MissingNhsNumber { get; set; }
-        public double? InvalidNhsNumber { get; set; }
-        public double? NameTypo { get; set; }
-        public double? DobTransposed { get; set; }
-        public double? PostcodeChanged { get; set; }
-        public double? DuplicateRow { get; set; }
-        public double? LateArrival { get; set; }
-    }
-
-    private sealed class InterventionFile
-    {
-        // The naming convention would spell it referral_rate_per1000_adults; the documented name has an underscore before 1000.
-        [YamlMember(Alias = "referral_rate_per_1000_adults")]
-        public double? ReferralRatePer1000Adults { get; set; }
-        public double? SpikeReferralMultiplier { get; set; }
-        public double? StartProbability { get; set; }
-        public double? AeRateRatio { get; set; }
-        public double? GpRateRatio { get; set; }
-        public int? EffectMonths { get; set; }
+        public int People { get; init; }
+        public ulong Seed { get; init; }
+        public int Months { get; init; }
+        public string EndMonth { get; init; } = "";
+        public FaultRates Faults { get; init; } = FaultRates.Default;
+        public InterventionParameters Intervention { get; init; } = new();
     }
 }
 
@@ -170,6 +124,27 @@ public sealed record FaultRates
     public double DuplicateRow { get; init; }
     public double LateArrival { get; init; }
 
+    /// <summary>Given and family names written the wrong way round.</summary>
+    public double NameSwap { get; init; }
+
+    /// <summary>A typo in both names at once.</summary>
+    public double TypoBothNames { get; init; }
+
+    /// <summary>The given name left blank.</summary>
+    public double MissingGivenName { get; init; }
+
+    /// <summary>A nickname instead of the given name (William → Bill), where the name has one.</summary>
+    public double Nickname { get; init; }
+
+    /// <summary>A well-shaped date of birth that does not exist (1956-02-31).</summary>
+    public double ImpossibleDob { get; init; }
+
+    /// <summary>
+    /// Of records without a usable NHS number (missing or invalid), the share with two or three of the
+    /// four identity fields (given name, family name, date of birth, postcode) corrupted at once.
+    /// </summary>
+    public double MultipleFieldsWithoutNhs { get; init; }
+
     /// <summary>Clean extracts: no faults at all.</summary>
     public static FaultRates None { get; } = new();
 
@@ -185,10 +160,37 @@ public sealed record FaultRates
         LateArrival = 0.01,
     };
 
+    /// <summary>
+    /// The <c>hard</c> scenario (issue 11): NHS numbers often missing or invalid, every kind of identity
+    /// corruption, and a fifth of the records without a usable NHS number with two or more identity
+    /// fields corrupted (expected share with two or more: at least 15%, checked by a test).
+    /// </summary>
+    public static FaultRates Hard { get; } = Default with
+    {
+        MissingNhsNumber = 0.05,
+        InvalidNhsNumber = 0.02,
+        NameTypo = 0.03,
+        DobTransposed = 0.01,
+        PostcodeChanged = 0.03,
+        NameSwap = 0.01,
+        TypoBothNames = 0.01,
+        MissingGivenName = 0.01,
+        Nickname = 0.02,
+        ImpossibleDob = 0.005,
+        MultipleFieldsWithoutNhs = 0.2,
+    };
+
     internal void Validate()
     {
+        if (MultipleFieldsWithoutNhs is < 0 or > 1 || double.IsNaN(MultipleFieldsWithoutNhs))
+        {
+            throw new PipelineException($"Fault rate MultipleFieldsWithoutNhs is {MultipleFieldsWithoutNhs}; allowed 0 to 1 (a share of the records without a usable NHS number).");
+        }
+
         foreach (var (name, value) in new[]
                  {
+                     (nameof(NameSwap), NameSwap), (nameof(TypoBothNames), TypoBothNames), (nameof(MissingGivenName), MissingGivenName),
+                     (nameof(Nickname), Nickname), (nameof(ImpossibleDob), ImpossibleDob),
                      (nameof(MissingNhsNumber), MissingNhsNumber), (nameof(InvalidNhsNumber), InvalidNhsNumber),
                      (nameof(NameTypo), NameTypo), (nameof(DobTransposed), DobTransposed), (nameof(PostcodeChanged), PostcodeChanged),
                      (nameof(DuplicateRow), DuplicateRow), (nameof(LateArrival), LateArrival),

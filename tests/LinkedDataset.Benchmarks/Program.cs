@@ -21,6 +21,12 @@ if (args is ["linkage", .. var sizes])
     return;
 }
 
+if (args is ["cohorts", var cohortPeople, ..] && args.Length <= 3)
+{
+    LinkedDataset.Benchmarks.CohortBenchmark.Run(long.Parse(cohortPeople, CultureInfo.InvariantCulture), args.Length == 3 ? args[2] : null);
+    return;
+}
+
 if (args is ["evaluate", .. var evaluate])
 {
     LinkedDataset.Benchmarks.EvaluationBenchmark.Run(
@@ -30,4 +36,4 @@ if (args is ["evaluate", .. var evaluate])
     return;
 }
 
-Console.WriteLine("usage: pseudonymise ROWS | person-year PEOPLE [FOLDER] | linkage [PEOPLE] [RECORDS] | evaluate [PEOPLE] [REFERRALS] [REPLICATES]");
+Console.WriteLine("usage: pseudonymise ROWS | person-year PEOPLE [FOLDER] | linkage [PEOPLE] [RECORDS] | cohorts PEOPLE [FOLDER] | evaluate [PEOPLE] [REFERRALS] [REPLICATES]");

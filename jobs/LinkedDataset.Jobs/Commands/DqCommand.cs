@@ -22,6 +22,7 @@ public static class DqCommand
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             var layout = new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!));
+            using var writing = WriterLock.Take(layout, "ldp dq");
             var matrix = DqMatrix.Build(layout, FeedSchemaLoader.LoadAll(), DqThresholds.Load(parse.GetValue(thresholds)), parse.GetValue(snapshot));
             var files = DqReport.Write(matrix, layout);
             Print(matrix, parse.GetValue(all));
@@ -44,10 +45,10 @@ public static class DqCommand
             return;
         }
 
-        var table = new Table().AddColumns("feed", "provider", "month", "status", "rows read", "expected", "dup %", "reject %", "link %", "flags");
+        var table = new Table().AddColumns("feed", "provider", "month", "status", "rows read", "expected", "dup %", "reject %", "link %", "provisional %", "flags");
         foreach (var c in rows)
         {
-            table.AddRow(c.Feed, c.Provider, c.Period, c.Status, c.RowsRead.ToString("N0"), c.ExpectedRows?.ToString("N0") ?? "", Pct(c.DuplicateRate), Pct(c.RejectionRate), Pct(c.LinkRate),
+            table.AddRow(c.Feed, c.Provider, c.Period, c.Status, c.RowsRead.ToString("N0"), c.ExpectedRows?.ToString("N0") ?? "", Pct(c.DuplicateRate), Pct(c.RejectionRate), Pct(c.LinkRate), Pct(c.ProvisionalRate),
                 Markup.Escape(string.Join(", ", c.Flags)));
         }
 

@@ -45,12 +45,13 @@ public static class LinkageReportCommand
             AnsiConsole.Write(table);
             using (var c = db.CreateCommand())
             {
-                c.CommandText = "SELECT records, linked, uncertain, provisional, estimated_false_match_rate, estimated_missed_match_rate FROM linkage_summary";
+                c.CommandText = "SELECT records, linked, uncertain, provisional, estimated_false_match_rate, estimated_missed_match_rate, missed_match_method FROM linkage_summary";
                 using var r = c.ExecuteReader();
                 if (r.Read())
                 {
                     AnsiConsole.WriteLine(FormattableString.Invariant(
                         $"Probabilistic pass: {r.GetInt64(0):N0} rows without a usable NHS number; {r.GetInt64(1):N0} linked ({r.GetInt64(2):N0} flagged uncertain), {r.GetInt64(3):N0} provisional. Model estimates: false-match rate {r.GetDouble(4):P3}, missed-match rate {r.GetDouble(5):P3}."));
+                    AnsiConsole.WriteLine($"Missed-match method: {r.GetString(6)}");
                 }
             }
 
@@ -58,7 +59,12 @@ public static class LinkageReportCommand
             {
                 var e = TruthEvaluation.Evaluate(layout, id, Path.GetFullPath(truthFolder), FeedSchemaLoader.LoadAll());
                 AnsiConsole.WriteLine(FormattableString.Invariant(
-                    $"Against the truth file: precision {e.Precision:F4}, recall {e.Recall:F4} ({e.Correct:N0} correct of {e.Linked:N0} linked; {e.NeedingLinkage:N0} rows needed linkage)."));
+                    $"Against the truth file: precision {e.Precision:F4}, recall {e.Recall:F4} ({e.Correct:N0} correct of {e.Linked:N0} linked; {e.NeedingLinkage:N0} rows needed linkage); true missed-match rate {e.MissedRate:P3}."));
+                if (e.BlockingRecall is { } blockingRecall)
+                {
+                    AnsiConsole.WriteLine(FormattableString.Invariant(
+                        $"Blocking recall: {blockingRecall:P2} of the rows needing linkage were paired with their true person by some blocking rule ({e.WithTrueCandidate:N0} of {e.NeedingLinkage:N0})."));
+                }
             }
 
             AnsiConsole.WriteLine($"HTML report: {html}");

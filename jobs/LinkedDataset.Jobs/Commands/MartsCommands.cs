@@ -31,6 +31,7 @@ public static class MartsCommands
         command.SetAction(parse => CommandRunner.Run(() =>
         {
             var layout = new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!));
+            using var writing = WriterLock.Take(layout, "ldp marts");
             var result = MartsBuilder.Build(new MartsOptions(
                 layout, parse.GetValue(snapshot), parse.GetValue(priceYear), new DuckDbLimits(parse.GetValue(threads), parse.GetValue(memory)!),
                 new RiskModel(new RiskModelOptions(SampleSize: parse.GetValue(sample)))));

@@ -30,6 +30,7 @@ public static class RunCommand
             var options = new MainJobOptions(
                 folder, parse.GetValue(keyFile), parse.GetValue(people), parse.GetValue(months), parse.GetValue(seed), parse.GetValue(workers),
                 DuckDbLimits.Default with { MemoryLimit = parse.GetValue(memory)! });
+            using var writing = WriterLock.Take(new DatasetLayout(folder), "ldp run");
             var log = Path.Combine(new DatasetLayout(folder).Logs, $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}.log");
             using var file = new FileLoggerProvider(log);
             using var loggers = LoggerFactory.Create(b => b.AddProvider(file));

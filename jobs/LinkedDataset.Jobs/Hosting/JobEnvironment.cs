@@ -1,8 +1,10 @@
 using Hangfire;
+using LinkedDataset.Analysis.Risk;
 using LinkedDataset.Jobs.Runs;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Identity;
 using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Orchestration;
 using LinkedDataset.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +14,7 @@ namespace LinkedDataset.Jobs.Hosting;
 /// What every job needs besides its arguments: the settings of this process, the feed schemas,
 /// the Hangfire storage (for locks and bookkeeping sets) and loggers. One per process.
 /// </summary>
-public sealed class JobEnvironment(ServeSettings settings, JobStorage storage, ILoggerFactory loggers)
+public sealed class JobEnvironment(ServeSettings settings, JobStorage storage, ILoggerFactory loggers) : IRegistryWriter
 {
     /// <summary>Set of <c>feed/extract id</c> for which a staging job has been enqueued.</summary>
     public const string EnqueuedSet = "ldp:staging-enqueued";
@@ -52,6 +54,30 @@ public sealed class JobEnvironment(ServeSettings settings, JobStorage storage, I
         using var registryLock = connection.AcquireDistributedLock(RegistryLock, TimeSpan.FromMinutes(5));
         return LandingRegistry.Update(Layout, change);
     }
+
+    /// <inheritdoc/>
+    T IRegistryWriter.Update<T>(Func<LandingRegistry, T> change) => UpdateRegistry(change);
+
+    /// <summary>
+    /// The pipeline's steps as this worker runs them: its key, DuckDB limits and loggers, the risk
+    /// model for marts, and the landing registry changed under <see cref="RegistryLock"/>.
+    /// </summary>
+    public PipelineRun Pipeline(ILogger logger, string job)
+    {
+        var key = Key(logger);
+        return new(new PipelineContext(Layout, Schemas, key, "ldp serve: " + job)
+        {
+            Limits = Settings.DuckDbLimits, Loggers = Loggers, Scorer = new RiskModel(new RiskModelOptions()), Registry = this,
+            DevelopmentKey = KeySource.IsDevelopmentKey(key),
+        });
+    }
+
+    /// <summary>
+    /// The dataset lock, shared, held by a job around its writes: jobs run beside each other (they
+    /// coordinate through Hangfire's locks) but never beside a command such as <c>ldp run</c>, which
+    /// holds it alone. A job that cannot get it within 30 minutes fails and Hangfire retries it.
+    /// </summary>
+    public DatasetLock Writing(string job) => DatasetLock.Acquire(Layout, "ldp serve: " + job, LockMode.Shared, TimeSpan.FromMinutes(30));
 
     /// <summary>The pseudonymisation key, resolved per job so a rotated key file is picked up without a restart.</summary>
     public PseudonymKey Key(ILogger logger) => KeySource.Resolve(Settings.KeyFile, warning => logger.LogWarning("{Warning}", warning));

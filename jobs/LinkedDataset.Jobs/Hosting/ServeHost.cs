@@ -85,9 +85,10 @@ public static class ServeHost
         AddPipelineJobs(builder.Services, settings, storage);
 
         var app = builder.Build();
-        var access = new DashboardAccess(settings.Dashboard);
+        var access = new DashboardAccess(settings.Dashboard, settings.DashboardAllowsLoopbackWithoutAuth);
         app.Use((http, next) => access.Guard(http, () => next(http)));
         app.MapGet("/", () => Results.Redirect(DashboardPath));
+        ReportPages.Map(app, settings.Layout);
         app.UseHangfireDashboard(DashboardPath, new DashboardOptions
         {
             DashboardTitle = "LinkedDataset jobs",

@@ -1,17 +1,11 @@
+using LinkedDataset.Pipeline.Orchestration;
+
 namespace LinkedDataset.Jobs.Runs;
 
-/// <summary>Progress of a long run, shown as bars on a terminal and ignored in tests.</summary>
-public interface IRunProgress
+/// <summary>Progress of <c>ldp run</c>: the pipeline's steps plus generating and answering.</summary>
+public interface IRunProgress : IStepProgress
 {
-    void Start(string stage, double total);
-
-    void Advance(string stage, double amount = 1);
-
-    void Finish(string stage);
-
-    /// <summary>A warning for the person running the job (never row contents).</summary>
-    void Warn(string message);
-
+    /// <summary>Progress that shows nothing (tests, jobs).</summary>
     public static IRunProgress Silent { get; } = new SilentProgress();
 
     private sealed class SilentProgress : IRunProgress

@@ -17,6 +17,10 @@ public static class KeySource
             ? overridden
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".linkeddataset", "dev-pseudonym.key");
 
+    /// <summary>True when <paramref name="key"/> is the development key of this machine (synthetic data only).</summary>
+    public static bool IsDevelopmentKey(PseudonymKey key) =>
+        File.Exists(DevelopmentKeyPath) && PseudonymKey.FromFile(DevelopmentKeyPath).KeyId == key.KeyId;
+
     /// <summary>Loads the key; <paramref name="warn"/> is told when a development key is used or created.</summary>
     public static PseudonymKey Resolve(string? keyFile, Action<string> warn)
     {

@@ -1,10 +1,13 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using LinkedDataset.Analysis.Measures;
+using LinkedDataset.Analysis.Risk;
+using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Disclosure;
 using LinkedDataset.Pipeline.Feeds;
-using LinkedDataset.Pipeline.Governance;
 using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Marts;
+using LinkedDataset.Pipeline.Orchestration;
+using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Quality;
 using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
@@ -30,19 +33,29 @@ public sealed record MainJobOptions(
     public string? DqThresholdsFile { get; init; }
 }
 
-/// <summary>One feed's line of the run summary.</summary>
+/// <summary>
+/// One feed's line of the run summary. <c>LinkedRows</c> are rows linked to a registered person
+/// (deterministically or probabilistically) out of <c>ActivityRows</c> in the snapshot.
+/// </summary>
 public sealed record FeedSummary(string Feed, int Files, int FilesFailed, long RowsRead, long RowsStaged, long RowsQuarantined, long DuplicatesRemoved, long LinkedRows, long ActivityRows)
 {
+    /// <summary>Rows given a provisional person: reported beside the link rate, never in it.</summary>
+    public long ProvisionalRows { get; init; }
+
+    /// <summary>Rows linked to a registered person over rows; null for the person index itself or an empty feed.</summary>
     public double? LinkRate => Feed == "pmi" || ActivityRows == 0 ? null : (double)LinkedRows / ActivityRows;
+
+    /// <summary>Rows given a provisional person over rows; null for the person index itself or an empty feed.</summary>
+    public double? ProvisionalRate => Feed == "pmi" || ActivityRows == 0 ? null : (double)ProvisionalRows / ActivityRows;
 }
 
-/// <summary>What <c>ldp run</c> did and the answer it gives.</summary>
+/// <summary>What <c>ldp run</c> did and the answer it gives (null when the snapshot cannot answer it: see <see cref="Unanswered"/>).</summary>
 public sealed record MainJobResult(
     SyntheticResult? GeneratedSyntheticData,
     IReadOnlyList<StagingReport> Extracts,
     IReadOnlyList<FeedSummary> Feeds,
     PublishResult Snapshot,
-    EmergencyAdmissionAnswer Answer,
+    EmergencyAdmissionAnswer? Answer,
     long People,
     IReadOnlyList<(string Stage, TimeSpan Elapsed)> Timings)
 {
@@ -54,17 +67,22 @@ public sealed record MainJobResult(
 
     /// <summary>The data-quality matrix written with the snapshot.</summary>
     public DqMatrixResult? Quality { get; init; }
+
+    /// <summary>The marts built from the snapshot.</summary>
+    public MartsResult? Marts { get; init; }
+
+    /// <summary>Why the question could not be answered (e.g. no admitted care extract in landing); null when it was.</summary>
+    public string? Unanswered { get; init; }
 }
 
 /// <summary>
-/// The main job, end to end on the embedded default: generate synthetic extracts if landing is
-/// empty, stage every extract, link and publish a snapshot, and answer one question from it.
+/// <c>ldp run</c> on the embedded default: generate synthetic extracts if landing is empty, run the
+/// pipeline (<see cref="PipelineRun"/>: scan, stage, link and publish, marts, data quality), and
+/// answer one question from the snapshot.
 /// </summary>
 public sealed class MainJob(ILoggerFactory loggers)
 {
     public const string Generate = "Generating synthetic extracts";
-    public const string Stage = "Staging extracts";
-    public const string Publish = "Linking and publishing";
     public const string Answer = "Answering";
 
     public MainJobResult Run(MainJobOptions options, IRunProgress progress, CancellationToken cancellationToken = default)
@@ -92,78 +110,56 @@ public sealed class MainJob(ILoggerFactory loggers)
             progress.Finish(Generate);
             logger.LogInformation("Generated {People} synthetic people over {Months} months.", options.SyntheticPeople, options.SyntheticMonths);
             timings.Add((Generate, clock.Elapsed));
-            clock.Restart();
         }
 
         var key = KeySource.Resolve(options.KeyFile, progress.Warn);
         logger.LogInformation("Pseudonymisation key id {KeyId}.", key.KeyId);
-        var schemas = FeedSchemaLoader.LoadAll();
-        var scan = LandingScanner.ScanAll(layout);
-        var extracts = scan.Extracts;
-        var registration = LandingRegistry.Update(layout, registry => registry.Register(scan, options.Clock));
-        foreach (var refused in scan.Refused)
+        var pipeline = new PipelineRun(new PipelineContext(layout, FeedSchemaLoader.LoadAll(), key, "ldp run")
         {
-            progress.Warn(refused.Message);
-        }
+            Limits = options.Limits, Clock = options.Clock, Loggers = loggers, Scorer = new RiskModel(new RiskModelOptions()),
+            DqThresholdsFile = options.DqThresholdsFile, DevelopmentKey = KeySource.IsDevelopmentKey(key), Synthetic = generated is not null,
+        });
+        var run = pipeline.Run(options.Workers, progress, cancellationToken);
+        timings.AddRange(run.Timings);
 
-        logger.LogInformation("Found {Extracts} extracts in landing: {New} new, {Again} already registered (no-op); {Refused} files refused.",
-            extracts.Count, registration.New.Count, registration.AlreadyRegistered.Count, scan.Refused.Count);
-
-        progress.Start(Stage, extracts.Count);
-        var stager = new ExtractStager(schemas, loggers.CreateLogger<ExtractStager>());
-        var stagingLimits = (options.Limits ?? DuckDbLimits.Default) with { Threads = 1 };
-        var reports = new ConcurrentBag<StagingReport>();
-        Parallel.ForEach(
-            extracts,
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Workers), CancellationToken = cancellationToken },
-            extract =>
-            {
-                reports.Add(stager.Stage(extract, new StagingOptions(layout, key, stagingLimits, Clock: options.Clock), cancellationToken));
-                progress.Advance(Stage);
-            });
-        progress.Finish(Stage);
-        var ordered = reports.OrderBy(r => FeedOrder(r.Feed)).ThenBy(r => r.FileName, StringComparer.Ordinal).ToList();
-        foreach (var failed in ordered.Where(r => r.Status == StagingReport.Failed))
-        {
-            progress.Warn(failed.Error!);
-        }
-
-        var superseded = LandingRegistry.Update(layout, registry => registry.RecordStaging(ordered, options.Clock));
-        IngestAccounting.Check(layout, ordered);
-        timings.Add((Stage, clock.Elapsed));
         clock.Restart();
-
-        progress.Start(Publish, 1);
-        var snapshot = new SnapshotPublisher(schemas, loggers.CreateLogger<SnapshotPublisher>())
-            .Publish(new PublishOptions(layout, ordered, key.KeyId, options.Limits), cancellationToken);
-        progress.Finish(Publish);
-        AuditLog.For(layout).RecordRun("ldp run", key.KeyId, ordered, snapshot.SnapshotId, snapshot.AlreadyPublished);
-        var quality = DqMatrix.Build(layout, schemas, DqThresholds.Load(options.DqThresholdsFile), snapshot.SnapshotId, options.Limits);
-        DqReport.Write(quality, layout);
-        timings.Add((Publish, clock.Elapsed));
-        clock.Restart();
-
         progress.Start(Answer, 1);
-        var answer = EmergencyAdmissionRates.Compute(layout, SdcPolicy.Default, snapshot.SnapshotId, options.Limits);
+        EmergencyAdmissionAnswer? answer = null;
+        string? unanswered = null;
+        try
+        {
+            answer = EmergencyAdmissionRates.Compute(layout, SdcPolicy.Default, run.Snapshot.SnapshotId, options.Limits);
+        }
+        catch (PipelineException e)
+        {
+            // A feed absent from landing leaves a question unanswerable, not the run failed: the snapshot is published.
+            unanswered = e.Message;
+            logger.LogWarning("Emergency admission rates not answered: {Reason}", e.Message);
+        }
+
         progress.Finish(Answer);
         timings.Add((Answer, clock.Elapsed));
 
+        var snapshot = run.Snapshot;
         var feeds = FeedSchemaLoader.FeedNames.Select(feed =>
         {
-            var mine = ordered.Where(r => r.Feed == feed).ToList();
+            var mine = run.Stage.Reports.Where(r => r.Feed == feed).ToList();
             snapshot.LinkRates.TryGetValue(feed, out var link);
             return new FeedSummary(
                 feed, mine.Count, mine.Count(r => r.Status == StagingReport.Failed),
                 mine.Sum(r => r.RowsRead), mine.Sum(r => r.RowsStaged), mine.Sum(r => r.RowsQuarantined),
-                snapshot.Manifest.DuplicatesRemoved.GetValueOrDefault(feed), link?.Linked ?? 0, link?.Rows ?? 0);
+                snapshot.Manifest.DuplicatesRemoved.GetValueOrDefault(feed), link?.Linked ?? 0, link?.Rows ?? 0)
+            {
+                ProvisionalRows = link?.Provisional ?? 0,
+            };
         }).ToList();
 
-        logger.LogInformation("Run finished: snapshot {SnapshotId}, {People} people.", snapshot.SnapshotId, snapshot.Manifest.TableRows["person"]);
-        return new MainJobResult(generated, ordered, feeds, snapshot, answer, snapshot.Manifest.TableRows["person"], timings)
+        var people = snapshot.Manifest.TableRows["person"];
+        logger.LogInformation("Run finished: snapshot {SnapshotId}, {People} people.", snapshot.SnapshotId, people);
+        return new MainJobResult(generated, run.Stage.Reports, feeds, snapshot, answer, people, timings)
         {
-            Registration = registration, Superseded = superseded, Quality = quality,
+            Registration = run.Scan.Registration, Superseded = run.Stage.Superseded, Quality = run.Quality.Matrix, Marts = run.Marts,
+            Unanswered = unanswered,
         };
     }
-
-    private static int FeedOrder(string feed) => FeedSchemaLoader.FeedNames.ToList().IndexOf(feed);
 }

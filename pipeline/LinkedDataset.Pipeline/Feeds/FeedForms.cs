@@ -1,6 +1,4 @@
 using LinkedDataset.Pipeline.Common;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace LinkedDataset.Pipeline.Feeds;
 
@@ -34,7 +32,7 @@ public sealed record FeedForms(FeedForm Default, IReadOnlyDictionary<string, Fee
     public FeedForm FormOf(string feed) => Feeds.TryGetValue(feed, out var form) ? form : Default;
 
     /// <summary>Reads <paramref name="path"/> (default: <c>schemas/feed_forms.yaml</c>); a missing file means all identifiable.</summary>
-    /// <exception cref="PipelineSchemaException">The file is malformed or names an unknown form.</exception>
+    /// <exception cref="PipelineException">The file is malformed or names an unknown form.</exception>
     public static FeedForms Load(string? path = null)
     {
         path ??= Path.Combine(ProjectPaths.SchemasRoot, FileName);
@@ -43,30 +41,9 @@ public sealed record FeedForms(FeedForm Default, IReadOnlyDictionary<string, Fee
             return AllIdentifiable;
         }
 
-        FormsFile file;
-        try
-        {
-            file = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
-                .Deserialize<FormsFile>(File.ReadAllText(path)) ?? new FormsFile();
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw new PipelineSchemaException($"{path}: line {e.Start.Line}: {e.Message}");
-        }
-
-        return new FeedForms(
-            Parse(path, "default", file.Default ?? "identifiable"),
-            (file.Feeds ?? []).ToDictionary(f => f.Key, f => Parse(path, f.Key, f.Value)));
+        var file = Yaml.Load<FormsFile>(path);
+        return new FeedForms(file.Default, file.Feeds ?? new Dictionary<string, FeedForm>());
     }
 
-    private static FeedForm Parse(string path, string feed, string value) =>
-        Enum.TryParse<FeedForm>(value, ignoreCase: true, out var form) && !int.TryParse(value, out _)
-            ? form
-            : throw new PipelineSchemaException($"{path}: '{feed}' has form '{value}'; allowed: identifiable, pseudonymised.");
-
-    private sealed class FormsFile
-    {
-        public string? Default { get; set; }
-        public Dictionary<string, string>? Feeds { get; set; }
-    }
+    private sealed record FormsFile(FeedForm Default = FeedForm.Identifiable, Dictionary<string, FeedForm>? Feeds = null);
 }

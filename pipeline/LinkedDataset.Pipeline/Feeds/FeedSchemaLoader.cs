@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
 using LinkedDataset.Pipeline.Common;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace LinkedDataset.Pipeline.Feeds;
 
@@ -18,10 +15,6 @@ public static class FeedSchemaLoader
     [
         "pmi", "gp_event", "apc", "ae", "op", "community", "mental_health", "social_care", "telecare", "intervention",
     ];
-
-    private static readonly IDeserializer Yaml = new DeserializerBuilder()
-        .WithNamingConvention(UnderscoredNamingConvention.Instance)
-        .Build();
 
     /// <summary>Loads every feed schema from <paramref name="folder"/> (default: the shipped one).</summary>
     public static IReadOnlyDictionary<string, FeedSchema> LoadAll(string? folder = null)
@@ -41,14 +34,14 @@ public static class FeedSchemaLoader
     private static IReadOnlyList<FeedColumn> LoadIdentity(string folder)
     {
         var path = Path.Combine(folder, "_identity.yaml");
-        var file = Read<SchemaFile>(path);
+        var file = Yaml.Load<IdentityFile>(path);
         return file.Columns.Select(c => ToColumn(path, c, isIdentity: true)).ToList();
     }
 
     private static FeedSchema LoadFeed(string folder, string feed, IReadOnlyList<FeedColumn> identity)
     {
         var path = Path.Combine(folder, feed + ".yaml");
-        var file = Read<SchemaFile>(path);
+        var file = Yaml.Load<SchemaFile>(path);
         if (file.Feed != feed)
         {
             throw new PipelineSchemaException($"{path}: 'feed' says '{file.Feed}' but the file is named for '{feed}'.");
@@ -93,12 +86,7 @@ public static class FeedSchemaLoader
     private static FeedColumn ToColumn(string path, ColumnFile c, bool isIdentity)
     {
         var name = Require(path, "columns[].name", c.Name);
-        if (!Enum.TryParse<ColumnType>(c.Type, ignoreCase: true, out var type))
-        {
-            throw new PipelineSchemaException(
-                $"{path}: column '{name}' has type '{c.Type}'; allowed: {string.Join(", ", Enum.GetNames<ColumnType>().Select(n => n.ToLowerInvariant()))}.");
-        }
-
+        var type = c.Type;
         if (type == ColumnType.Code && (c.Codes is null || c.Codes.Count == 0))
         {
             throw new PipelineSchemaException($"{path}: column '{name}' is of type code but lists no codes.");
@@ -110,43 +98,19 @@ public static class FeedSchemaLoader
     private static string Require(string path, string what, string? value) =>
         string.IsNullOrWhiteSpace(value) ? throw new PipelineSchemaException($"{path}: '{what}' is missing.") : value.Trim();
 
-    private static T Read<T>(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new PipelineSchemaException($"Schema file not found: {path}.");
-        }
+    // YAML shapes (Common/Yaml checks fields, types and required-ness); mapped to the records above.
+    private sealed record IdentityFile(IReadOnlyList<ColumnFile> Columns);
 
-        try
-        {
-            return Yaml.Deserialize<T>(File.ReadAllText(path, Encoding.UTF8));
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw new PipelineSchemaException($"{path}: line {e.Start.Line}, column {e.Start.Column}: {e.Message}");
-        }
-    }
+    private sealed record SchemaFile(
+        string Feed,
+        string Title,
+        string Standard,
+        string OneRowIs,
+        string RecordId,
+        string ActivityDate,
+        IReadOnlyList<ColumnFile> Columns,
+        string? EndDate = null,
+        bool Identity = false);
 
-    // YAML shapes: mutable because YamlDotNet fills them; mapped to the immutable records above.
-    private sealed class SchemaFile
-    {
-        public string Feed { get; set; } = "";
-        public string? Title { get; set; }
-        public string? Standard { get; set; }
-        public string? OneRowIs { get; set; }
-        public string? RecordId { get; set; }
-        public string? ActivityDate { get; set; }
-        public string? EndDate { get; set; }
-        public bool Identity { get; set; }
-        public List<ColumnFile> Columns { get; set; } = [];
-    }
-
-    private sealed class ColumnFile
-    {
-        public string? Name { get; set; }
-        public string? Type { get; set; }
-        public bool Required { get; set; }
-        public string? Description { get; set; }
-        public Dictionary<string, string>? Codes { get; set; }
-    }
+    private sealed record ColumnFile(string Name, ColumnType Type, string Description, bool Required = false, Dictionary<string, string>? Codes = null);
 }

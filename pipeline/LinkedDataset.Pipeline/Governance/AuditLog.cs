@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 
 namespace LinkedDataset.Pipeline.Governance;
@@ -63,28 +62,6 @@ public sealed class AuditLog(string path, TimeProvider? clock = null)
         stream.Write(line);
         stream.Flush(flushToDisk: true);
         return entry;
-    }
-
-    /// <summary>
-    /// Records a pipeline run: the extracts it staged (newly, not those already staged), the snapshot it
-    /// published, and the run itself. The one call <c>ldp run</c> (MainJob) makes at its end.
-    /// </summary>
-    public void RecordRun(string command, string keyId, IReadOnlyList<StagingReport> extracts, string snapshotId, bool snapshotAlreadyPublished)
-    {
-        var staged = extracts.Where(e => e.Status == StagingReport.Staged).Select(e => e.ExtractId).ToList();
-        if (staged.Count > 0)
-        {
-            Append(command, AuditWhat.ExtractStaged, keyId, extractIds: staged);
-        }
-
-        if (!snapshotAlreadyPublished)
-        {
-            Append(command, AuditWhat.SnapshotPublished, keyId,
-                extractIds: extracts.Where(e => e.Status is StagingReport.Staged or StagingReport.AlreadyStaged).Select(e => e.ExtractId).ToList(),
-                snapshotId: snapshotId);
-        }
-
-        Append(command, AuditWhat.Run, keyId, snapshotId: snapshotId);
     }
 
     /// <summary>Every entry, oldest first (for tests and for a reviewer's tooling).</summary>

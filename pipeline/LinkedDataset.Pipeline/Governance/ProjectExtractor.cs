@@ -5,61 +5,31 @@ using System.Text.RegularExpressions;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Identity;
 using LinkedDataset.Pipeline.Storage;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace LinkedDataset.Pipeline.Governance;
 
 /// <summary>
-/// A minimal cohort file (full cohort definitions are a later issue): YAML with a <c>where:</c> SQL
-/// condition on the snapshot's <c>person</c> table, e.g. <c>where: "district = 'Swale' AND birth_month &lt;= '1950-03'"</c>,
-/// and an optional <c>description:</c>.
+/// The people a release is for: a cohort built from a cohort definition file (by the analysis library,
+/// on a sandboxed connection; definitions hold no SQL) on one snapshot. The extractor takes only the
+/// ids and what to record about where they came from.
 /// </summary>
-public sealed record CohortFile(string Where, string? Description)
-{
-    public static CohortFile Load(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new PipelineException($"The cohort file '{path}' does not exist.");
-        }
-
-        Shape shape;
-        try
-        {
-            shape = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).IgnoreUnmatchedProperties().Build()
-                .Deserialize<Shape>(File.ReadAllText(path)) ?? new Shape();
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw new PipelineException($"{Path.GetFileName(path)}: line {e.Start.Line}: {e.Message}");
-        }
-
-        if (string.IsNullOrWhiteSpace(shape.Where) || shape.Where.Contains(';', StringComparison.Ordinal))
-        {
-            throw new PipelineException($"{Path.GetFileName(path)}: needs 'where:', one SQL condition on the person table (no ';'), e.g. where: \"district = 'Swale'\".");
-        }
-
-        return new CohortFile(shape.Where.Trim(), shape.Description);
-    }
-
-    private sealed class Shape
-    {
-        public string? Where { get; set; }
-        public string? Description { get; set; }
-    }
-}
+/// <param name="Name">The cohort's name.</param>
+/// <param name="DefinitionFile">The definition file's name.</param>
+/// <param name="DefinitionSha256">SHA-256 of the definition file, recorded with the release.</param>
+/// <param name="SnapshotId">The snapshot the cohort was built on; the release is taken from the same one.</param>
+/// <param name="PersonIds">The cohort's person ids.</param>
+public sealed record ReleaseCohort(string Name, string DefinitionFile, string DefinitionSha256, string SnapshotId, IReadOnlyList<long> PersonIds);
 
 /// <summary>What <c>ldp extract</c> is asked to release.</summary>
 /// <param name="Layout">The dataset folder.</param>
 /// <param name="Key">The pipeline key; project keys are derived from it.</param>
 /// <param name="Project">Project name: lower case letters, digits, '-' and '_'.</param>
-/// <param name="CohortPath">The cohort file (<see cref="CohortFile"/>).</param>
+/// <param name="Cohort">The cohort's people (<see cref="ReleaseCohort"/>).</param>
 /// <param name="Columns"><c>table.column</c> or <c>table.*</c> of the snapshot; <c>person_id</c> is always replaced by <c>project_person_id</c>.</param>
 /// <param name="SnapshotId">The snapshot to release from; default the current one.</param>
 /// <param name="Limits">DuckDB limits.</param>
 public sealed record ProjectExtractOptions(
-    DatasetLayout Layout, PseudonymKey Key, string Project, string CohortPath, IReadOnlyList<string> Columns,
+    DatasetLayout Layout, PseudonymKey Key, string Project, ReleaseCohort Cohort, IReadOnlyList<string> Columns,
     string? SnapshotId = null, DuckDbLimits? Limits = null);
 
 /// <summary>A written release: where, from which snapshot, how many people and rows.</summary>
@@ -87,27 +57,17 @@ public static partial class ProjectExtractor
         }
 
         var columns = ParseColumns(options.Columns);
-        var cohort = CohortFile.Load(options.CohortPath);
+        var cohort = options.Cohort;
+        if (options.SnapshotId is { } asked && asked != cohort.SnapshotId)
+        {
+            throw new PipelineException($"The cohort was built on snapshot {cohort.SnapshotId} but the release asks for {asked}; build it on the same snapshot.");
+        }
+
+        var snapshotId = cohort.SnapshotId;
+        var personIds = cohort.PersonIds;
         using var db = DuckDb.OpenInMemory(options.Limits);
-        var snapshotId = SnapshotReader.CreateViews(db, options.Layout, options.SnapshotId);
+        SnapshotReader.CreateViews(db, options.Layout, snapshotId);
         CheckColumns(db, columns);
-
-        var personIds = new List<long>();
-        try
-        {
-            using var command2 = db.CreateCommand();
-            command2.CommandText = $"SELECT person_id FROM person WHERE ({cohort.Where}) ORDER BY person_id";
-            using var reader = command2.ExecuteReader();
-            while (reader.Read())
-            {
-                personIds.Add(reader.GetInt64(0));
-            }
-        }
-        catch (DuckDB.NET.Data.DuckDBException e)
-        {
-            throw new PipelineException($"{Path.GetFileName(options.CohortPath)}: the 'where' condition could not be run on the person table: {e.Message.Split('\n')[0]}");
-        }
-
         DuckDb.Execute(db, $"CREATE TEMP TABLE cohort_map (person_id BIGINT, {ProjectPersonId} VARCHAR)");
         using (var project = ProjectPseudonymiser(options.Key, options.Project))
         using (var appender = db.CreateAppender("cohort_map"))
@@ -120,7 +80,7 @@ public static partial class ProjectExtractor
             }
         }
 
-        var releaseId = ReleaseId(snapshotId, options.Project, File.ReadAllText(options.CohortPath), columns);
+        var releaseId = ReleaseId(snapshotId, options.Project, cohort.DefinitionSha256, columns);
         var folder = Path.Combine(options.Layout.ProjectExtracts(options.Project), releaseId);
         var temporary = folder + ".tmp";
         if (Directory.Exists(temporary))
@@ -147,8 +107,9 @@ public static partial class ProjectExtractor
                 project = options.Project,
                 release_id = releaseId,
                 snapshot_id = snapshotId,
-                cohort_file = Path.GetFileName(options.CohortPath),
-                cohort_where = cohort.Where,
+                cohort = cohort.Name,
+                cohort_file = cohort.DefinitionFile,
+                cohort_file_sha256 = cohort.DefinitionSha256,
                 columns = columns.ToDictionary(c => c.Key, c => c.Value),
                 person_id = $"{ProjectPersonId}: pseudonym specific to project '{options.Project}'; it does not join to any other project's extract",
             }, new JsonSerializerOptions { WriteIndented = true }));

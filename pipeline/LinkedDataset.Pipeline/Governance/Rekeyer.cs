@@ -2,6 +2,9 @@ using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Identity;
 using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Marts;
+using LinkedDataset.Pipeline.Orchestration;
+using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
@@ -10,7 +13,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace LinkedDataset.Pipeline.Governance;
 
 /// <summary>What <c>ldp rekey</c> is asked to do.</summary>
-public sealed record RekeyOptions(DatasetLayout Layout, PseudonymKey OldKey, PseudonymKey NewKey, DuckDbLimits? Limits = null, FeedForms? Forms = null);
+public sealed record RekeyOptions(DatasetLayout Layout, PseudonymKey OldKey, PseudonymKey NewKey, DuckDbLimits? Limits = null, FeedForms? Forms = null)
+{
+    /// <summary>Scores <c>person_year</c> in the marts rebuilt for the new snapshot; none leaves the score empty.</summary>
+    public IPersonYearScorer? Scorer { get; init; }
+
+    /// <summary>True when the new key is the development key: refused unless the dataset is synthetic.</summary>
+    public bool NewKeyIsDevelopmentKey { get; init; }
+}
 
 /// <summary>What rekeying did: counts and ids only.</summary>
 /// <param name="OldKeyId">Id of the key the dataset was under.</param>
@@ -28,7 +38,7 @@ public sealed record RekeyResult(
 /// <summary>
 /// Key rotation: re-stages landing under a new key, rewrites the link table so every person keeps
 /// their <c>person_id</c>, and publishes a snapshot under the new key whose linked content equals the
-/// old one's. Old token → new token is worked out in memory from the NHS numbers in the identifiable
+/// old one's (with its marts and data-quality matrix), through the <see cref="PipelineRun"/> steps. Old token → new token is worked out in memory from the NHS numbers in the identifiable
 /// pmi extracts in landing (the link table holds pmi tokens only) and is never written anywhere.
 /// </summary>
 /// <remarks>
@@ -58,20 +68,32 @@ public sealed class Rekeyer(IReadOnlyDictionary<string, FeedSchema> schemas, ILo
             throw new PipelineException($"No link table in {layout.Root}: nothing has been linked yet, so there is nothing to rekey. Run 'ldp run' with the new key instead.");
         }
 
+        var recorded = DatasetIdentity.Read(layout);
+        if (recorded is not null && recorded.KeyId != options.OldKey.KeyId && recorded.KeyId != options.NewKey.KeyId)
+        {
+            throw new PipelineException(
+                $"This dataset was built with key id {recorded.KeyId}, but --old-key-file has key id {options.OldKey.KeyId}: give the key the dataset is under now as --old-key-file.");
+        }
+
         var forms = options.Forms ?? FeedForms.Configured;
         var extracts = LandingScanner.Scan(layout);
         var (map, newTokens) = MapTokens(extracts.Where(e => e.Feed == "pmi" && forms.FormOf("pmi") == FeedForm.Identifiable), options, cancellationToken);
 
-        var stager = new ExtractStager(schemas, loggers.CreateLogger<ExtractStager>());
-        var reports = extracts.Select(e => stager.Stage(e, new StagingOptions(layout, options.NewKey, options.Limits, forms), cancellationToken)).ToList();
+        var pipeline = new PipelineRun(new PipelineContext(layout, schemas, options.NewKey, command)
+        {
+            Limits = options.Limits, Forms = forms, Loggers = loggers, Scorer = options.Scorer,
+            DevelopmentKey = options.NewKeyIsDevelopmentKey, RekeyingFrom = options.OldKey.KeyId,
+        });
+        var identity = pipeline.CheckKey();
+        var reports = pipeline.Stage(extracts, cancellationToken: cancellationToken).Reports;
         cancellationToken.ThrowIfCancellationRequested();
 
         var (rows, remapped, alreadyNew, retired) = RewriteLinkTable(layout, map, newTokens, options.Limits);
-        var snapshot = new SnapshotPublisher(schemas, loggers.CreateLogger<SnapshotPublisher>())
-            .Publish(new PublishOptions(layout, reports, options.NewKey.KeyId, options.Limits), cancellationToken);
-        var audit = AuditLog.For(layout);
-        audit.RecordRun(command, options.NewKey.KeyId, reports, snapshot.SnapshotId, snapshot.AlreadyPublished);
-        audit.Append(command, AuditWhat.Rekey, options.OldKey.KeyId, snapshotId: snapshot.SnapshotId, newKeyId: options.NewKey.KeyId);
+        var snapshot = pipeline.LinkAndPublish(reports, cancellationToken);
+        pipeline.BuildMarts(snapshot.SnapshotId);
+        pipeline.AssessQuality(snapshot.SnapshotId);
+        (identity with { KeyId = options.NewKey.KeyId }).Write(layout);
+        AuditLog.For(layout).Append(command, AuditWhat.Rekey, options.OldKey.KeyId, snapshotId: snapshot.SnapshotId, newKeyId: options.NewKey.KeyId);
         return new RekeyResult(options.OldKey.KeyId, options.NewKey.KeyId, rows, remapped, alreadyNew, retired, reports, snapshot);
     }
 

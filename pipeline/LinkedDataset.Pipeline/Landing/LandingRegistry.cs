@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 
 namespace LinkedDataset.Pipeline.Landing;
@@ -29,7 +28,7 @@ public sealed record RegistryEntry
     /// <summary>Rows read by staging (data rows, header excluded); null until staged.</summary>
     public long? Rows { get; init; }
 
-    /// <summary>File-level reason code when failed or refused (<see cref="FileReasons"/>).</summary>
+    /// <summary>File-level reason code when failed (staging's reason codes) or refused (<see cref="LandingReasons"/>).</summary>
     public string? Reason { get; init; }
 
     public string? Error { get; init; }
@@ -120,7 +119,7 @@ public sealed class LandingRegistry
         var newlyRefused = new List<RegistryEntry>();
         foreach (var file in scan.Refused)
         {
-            var hash = LandingScanner.ContentHash(file.Path);
+            var (hash, bytes) = LandingScanner.Fingerprint(file.Path);
             var id = "refused-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{file.Feed}|{file.FileName}|{hash}")))[..16];
             if (Find(id) is not null)
             {
@@ -129,7 +128,7 @@ public sealed class LandingRegistry
 
             var entry = new RegistryEntry
             {
-                ExtractId = id, Feed = file.Feed, FileName = file.FileName, ContentHash = hash, Bytes = new FileInfo(file.Path).Length,
+                ExtractId = id, Feed = file.Feed, FileName = file.FileName, ContentHash = hash, Bytes = bytes,
                 ReceivedUtc = now, Sequence = ++sequence, Status = RegistryEntry.Refused, Reason = file.Reason, Error = file.Message,
             };
             entries.Add(entry);
@@ -145,20 +144,20 @@ public sealed class LandingRegistry
     /// A newer file that fails staging supersedes nothing (the last good delivery stays in use).
     /// Returns the entries newly superseded.
     /// </summary>
-    public IReadOnlyList<RegistryEntry> RecordStaging(IEnumerable<StagingReport> reports, TimeProvider? clock = null)
+    public IReadOnlyList<RegistryEntry> RecordStaging(IEnumerable<StagingOutcome> outcomes, TimeProvider? clock = null)
     {
         var now = (clock ?? TimeProvider.System).GetUtcNow();
-        foreach (var report in reports)
+        foreach (var outcome in outcomes)
         {
-            var i = entries.FindIndex(e => e.ExtractId == report.ExtractId);
+            var i = entries.FindIndex(e => e.ExtractId == outcome.ExtractId);
             if (i < 0)
             {
                 continue;
             }
 
-            entries[i] = report.Status == StagingReport.Failed
-                ? entries[i] with { Status = RegistryEntry.Failed, Reason = report.FailureCode, Error = report.Error, Rows = null }
-                : entries[i] with { Status = RegistryEntry.Staged, Rows = report.RowsRead, Reason = null, Error = null };
+            entries[i] = outcome.Failed
+                ? entries[i] with { Status = RegistryEntry.Failed, Reason = outcome.Reason, Error = outcome.Error, Rows = null }
+                : entries[i] with { Status = RegistryEntry.Staged, Rows = outcome.RowsRead, Reason = null, Error = null };
         }
 
         var superseded = new List<RegistryEntry>();
@@ -181,7 +180,8 @@ public sealed class LandingRegistry
     /// provider + feed + period (highest registry sequence; extracts the registry does not know rank
     /// oldest, then by file name and extract id).
     /// </summary>
-    public IReadOnlyList<StagingReport> NewestPerSlot(IEnumerable<StagingReport> reports) =>
+    public IReadOnlyList<T> NewestPerSlot<T>(IEnumerable<T> reports)
+        where T : IDelivery =>
         reports.GroupBy(r => (r.Feed, r.Provider, r.Period))
             .Select(slot => slot.OrderByDescending(r => Find(r.ExtractId)?.Sequence ?? 0)
                 .ThenByDescending(r => r.FileName, StringComparer.Ordinal).ThenByDescending(r => r.ExtractId, StringComparer.Ordinal).First())

@@ -1,6 +1,5 @@
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Feeds;
-using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 
 namespace LinkedDataset.Pipeline.Landing;
@@ -39,6 +38,12 @@ public static partial class LandingScanner
             foreach (var path in Directory.EnumerateFiles(folder).Where(p => !Path.GetFileName(p).StartsWith('.')).Order(StringComparer.Ordinal))
             {
                 var name = Path.GetFileName(path);
+                if (IsLink(path))
+                {
+                    refused.Add(Symlink(feed, path));
+                    continue;
+                }
+
                 if (!name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
                 {
                     refused.Add(NotCsv(feed, path));
@@ -54,7 +59,7 @@ public static partial class LandingScanner
                 }
                 catch (PipelineException e)
                 {
-                    refused.Add(new RefusedFile(feed, path, FileReasons.BadFileName, e.Message));
+                    refused.Add(new RefusedFile(feed, path, LandingReasons.BadFileName, e.Message));
                 }
             }
         }
@@ -62,11 +67,30 @@ public static partial class LandingScanner
         return new LandingScan(found, refused);
     }
 
+    /// <summary>
+    /// True for a symbolic link (or other reparse point). Landing never follows one: it could point
+    /// anywhere on the machine (the key file, another dataset), and a provider drops files, not links.
+    /// </summary>
+    public static bool IsLink(string path) => new FileInfo(path) is { } info && (info.LinkTarget is not null || info.Attributes.HasFlag(FileAttributes.ReparsePoint));
+
+    /// <summary>The refusal of a symbolic link in landing; the link is never followed.</summary>
+    public static RefusedFile Symlink(string feed, string path) =>
+        new(feed, path, LandingReasons.Symlink,
+            $"Landing file '{Path.GetFileName(path)}' in '{feed}/' is a symbolic link; links are not followed. Copy the extract itself into landing.");
+
+    /// <summary>
+    /// What the registry records for a refused file without following a link: the content hash and
+    /// size of a regular file, or a hash of the link's target text (size 0) for a symbolic link.
+    /// </summary>
+    public static (string Hash, long Bytes) Fingerprint(string path) => IsLink(path)
+        ? (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("symlink:" + new FileInfo(path).LinkTarget))), 0)
+        : (ContentHash(path), new FileInfo(path).Length);
+
     /// <summary>The refusal of a landing file that is not a .csv extract.</summary>
     public static RefusedFile NotCsv(string feed, string path)
     {
         var name = Path.GetFileName(path);
-        return new RefusedFile(feed, path, FileReasons.NotCsv,
+        return new RefusedFile(feed, path, LandingReasons.NotCsv,
             $"Landing file '{name}' in '{feed}/' is not a .csv file ('{Path.GetExtension(name)}'); extracts are comma-separated UTF-8 text named <feed>_<provider>_<YYYY-MM>.csv.");
     }
 }

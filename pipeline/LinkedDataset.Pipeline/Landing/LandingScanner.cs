@@ -12,7 +12,7 @@ namespace LinkedDataset.Pipeline.Landing;
 /// </summary>
 public static partial class LandingScanner
 {
-    /// <summary>Every extract in the landing folder, in a stable order (feed order, then file name).</summary>
+    /// <summary>Every extract in the landing folder, in a stable order (feed order, then file name); symbolic links are skipped, never followed.</summary>
     public static IReadOnlyList<LandedExtract> Scan(DatasetLayout layout)
     {
         var found = new List<LandedExtract>();
@@ -24,7 +24,7 @@ public static partial class LandingScanner
                 continue;
             }
 
-            foreach (var path in Directory.EnumerateFiles(folder, "*.csv").Order(StringComparer.Ordinal))
+            foreach (var path in Directory.EnumerateFiles(folder, "*.csv").Where(p => !IsLink(p)).Order(StringComparer.Ordinal))
             {
                 found.Add(Describe(feed, path));
             }

@@ -176,7 +176,7 @@ public sealed class MartReference
     }
 
     /// <summary><c>VERSION</c> text + "+" + 8 hex of SHA-256 over the matching files (name and bytes, in name order).</summary>
-    internal static string Version(string folder, params string[] patterns)
+    public static string Version(string folder, params string[] patterns)
     {
         if (!Directory.Exists(folder))
         {

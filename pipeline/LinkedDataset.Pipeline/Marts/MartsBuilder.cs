@@ -52,7 +52,7 @@ public static class MartsBuilder
         var layout = options.Layout;
         using var db = DuckDb.OpenInMemory(options.Limits);
         var snapshotId = SnapshotReader.CreateViews(db, layout, options.SnapshotId);
-        var window = WindowOf(SnapshotPublisher.ReadManifest(layout.Snapshot(snapshotId)));
+        var window = WindowOf(SnapshotManifest.Read(layout.Snapshot(snapshotId)));
         var reference = options.Reference ?? MartReference.Load();
         var (notes, score, seconds) = BuildTables(db, window, reference, options.PriceYear, options.Scorer);
 

@@ -38,6 +38,9 @@ public sealed record DqCell
     public long NhsNumbersMissing { get; init; }
     public long NhsNumbersInvalid { get; init; }
 
+    /// <summary>Identity values made missing for linkage by <c>column|reason</c> (the rows staged; see <c>StagingReport.IdentityValuesMadeMissing</c>).</summary>
+    public IReadOnlyDictionary<string, long> IdentityValuesMadeMissing { get; init; } = new Dictionary<string, long>();
+
     /// <summary>Rows removed at publishing as exact copies of the kept row (within the file or across deliveries).</summary>
     public long ExactDuplicates { get; init; }
 
@@ -52,7 +55,11 @@ public sealed record DqCell
 
     public double? RejectionRate { get; init; }
     public IReadOnlyDictionary<string, long> RejectionsByReason { get; init; } = new Dictionary<string, long>();
+    /// <summary>Rows linked to a registered person (deterministically or probabilistically) over <see cref="LinkRows"/>; flagged under <c>link_rate_min</c>.</summary>
     public double? LinkRate { get; init; }
+
+    /// <summary>Rows given a provisional person over <see cref="LinkRows"/>: reported beside the link rate, not part of it.</summary>
+    public double? ProvisionalRate { get; init; }
 
     /// <summary>What the thresholds flag in this cell (empty: nothing).</summary>
     public IReadOnlyList<string> Flags { get; init; } = [];

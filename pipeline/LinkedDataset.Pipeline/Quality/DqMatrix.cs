@@ -2,6 +2,7 @@ using System.Globalization;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Linkage;
 using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 
@@ -30,7 +31,7 @@ public static class DqMatrix
             throw new Common.PipelineException($"Snapshot '{snapshotId}' is not a complete snapshot in {layout.Snapshots}. 'ldp snapshots' lists those that are.");
         }
 
-        var manifest = SnapshotPublisher.ReadManifest(folder);
+        var manifest = SnapshotManifest.Read(folder);
         var registry = LandingRegistry.Load(layout);
         var months = MonthRange(manifest.Extracts.Select(e => e.Period));
         using var db = DuckDb.OpenInMemory(limits);
@@ -145,12 +146,14 @@ public static class DqMatrix
             CodeValidity = read == 0 ? null : 1 - (double)reasons.GetValueOrDefault(ValidationSql.Reasons.CodeNotInCodeSet) / read,
             CostPresent = m?.CostPresent, CostRows = m?.CostRows ?? 0, LinkRows = m?.LinkRows ?? 0,
             NhsNumbersMissing = report?.NhsNumbersMissing ?? 0, NhsNumbersInvalid = report?.NhsNumbersInvalid ?? 0,
+            IdentityValuesMadeMissing = report?.IdentityValuesMadeMissing ?? new Dictionary<string, long>(),
             ExactDuplicates = m?.ExactDuplicates ?? 0, ResentRecords = m?.Resent ?? 0,
             ResentInFile = report?.ResentRecordsInFile ?? 0,
             DuplicateRate = staged == 0 ? null : (double)((m?.ExactDuplicates ?? 0) + (report?.ResentRecordsInFile ?? 0)) / staged,
             RejectionRate = read == 0 ? null : (double)(report?.RowsQuarantined ?? 0) / read,
             RejectionsByReason = reasons,
             LinkRate = m?.LinkRate,
+            ProvisionalRate = m?.ProvisionalRate,
         };
     }
 
@@ -216,7 +219,7 @@ public static class DqMatrix
         return months;
     }
 
-    private sealed record ExtractMeasures(Dictionary<string, double> Completeness, double? CostPresent, long CostRows, long ExactDuplicates, long Resent, double? LinkRate, long LinkRows);
+    private sealed record ExtractMeasures(Dictionary<string, double> Completeness, double? CostPresent, long CostRows, long ExactDuplicates, long Resent, double? LinkRate, long LinkRows, double? ProvisionalRate);
 
     /// <summary>Per extract of one feed, in DuckDB: completeness, costs, duplicates removed by <see cref="DuplicateRule"/>, link rate.</summary>
     private static Dictionary<string, ExtractMeasures> Measure(
@@ -232,8 +235,9 @@ public static class DqMatrix
         var costRowsSql = cost is null ? "0" : $"count(*) FILTER (WHERE {cost.When ?? "true"})";
         var content = string.Join(", ", present.Where(p => p is not ("extract_id" or "extract_provider" or "extract_period" or "source_row")).Select(Sql.Identifier));
         var linked = Directory.Exists(Path.Combine(snapshotFolder, schema.Feed)) && schema.Feed != "pmi"
-            ? $"SELECT extract_id, count(person_id) / count(*) AS link_rate, count(*) AS link_rows FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, schema.Feed, "**", "*.parquet"))}, union_by_name = true) GROUP BY 1"
-            : "SELECT NULL::VARCHAR AS extract_id, NULL::DOUBLE AS link_rate, 0::BIGINT AS link_rows LIMIT 0";
+            // Linked means linked to a registered person; a provisional person is counted apart, never as linked.
+            ? $"SELECT extract_id, count(*) FILTER ({LinkMethods.LinkedCondition}) / count(*) AS link_rate, count(*) AS link_rows, count(*) FILTER ({LinkMethods.ProvisionalCondition}) / count(*) AS provisional_rate FROM read_parquet({Sql.Path(Path.Combine(snapshotFolder, schema.Feed, "**", "*.parquet"))}, union_by_name = true) GROUP BY 1"
+            : "SELECT NULL::VARCHAR AS extract_id, NULL::DOUBLE AS link_rate, 0::BIGINT AS link_rows, NULL::DOUBLE AS provisional_rate LIMIT 0";
         var sql = $"""
             WITH numbered AS (
               SELECT extract_id, provider_code, {Sql.Identifier(schema.RecordId)} AS record_id, hash({content}) AS content_hash,
@@ -246,7 +250,7 @@ public static class DqMatrix
             per_extract AS (
               SELECT extract_id, [{string.Join(", ", completeness)}] AS completeness, {costSql} AS cost_present, {costRowsSql} AS cost_rows FROM s GROUP BY 1),
             linked AS ({linked})
-            SELECT p.extract_id, p.completeness, p.cost_present, coalesce(r.exact, 0), coalesce(r.resent, 0), l.link_rate, p.cost_rows, coalesce(l.link_rows, 0)
+            SELECT p.extract_id, p.completeness, p.cost_present, coalesce(r.exact, 0), coalesce(r.resent, 0), l.link_rate, p.cost_rows, coalesce(l.link_rows, 0), l.provisional_rate
             FROM per_extract p LEFT JOIN removed r USING (extract_id) LEFT JOIN linked l USING (extract_id)
             """;
         var result = new Dictionary<string, ExtractMeasures>();
@@ -263,7 +267,8 @@ public static class DqMatrix
                 reader.GetInt64(6),
                 reader.GetInt64(3), reader.GetInt64(4),
                 reader.IsDBNull(5) ? null : Convert.ToDouble(reader.GetValue(5), CultureInfo.InvariantCulture),
-                reader.GetInt64(7));
+                reader.GetInt64(7),
+                reader.IsDBNull(8) ? null : Convert.ToDouble(reader.GetValue(8), CultureInfo.InvariantCulture));
         }
 
         return result;

@@ -1,4 +1,5 @@
 using LinkedDataset.Pipeline.Common;
+using LinkedDataset.Pipeline.Landing;
 
 namespace LinkedDataset.Pipeline.Staging;
 
@@ -12,11 +13,11 @@ public sealed class ExtractRefusedException(string code, string message) : Pipel
     public string Code { get; } = code;
 }
 
-/// <summary>Reason codes for a whole extract refused at file level.</summary>
+/// <summary>Reason codes for a whole extract refused at file level by staging (landing's own are <see cref="LandingReasons"/>).</summary>
 public static class FileReasons
 {
-    public const string BadFileName = "bad_file_name";
-    public const string NotCsv = "not_csv";
+    /// <summary>A zip, spreadsheet or binary file named .csv: the same code landing gives a file not named .csv.</summary>
+    public const string NotCsv = LandingReasons.NotCsv;
     public const string WrongDelimiter = "wrong_delimiter";
     public const string MissingColumns = "missing_required_columns";
     public const string WrongEncoding = "wrong_encoding";

@@ -15,16 +15,23 @@ public static class SandboxedSnapshot
     /// <summary>
     /// Opens an in-memory DuckDB with a view per table of <paramref name="snapshotId"/> (default: the
     /// current snapshot), then locks it down. <paramref name="writableFolder"/>, when given, is the
-    /// only place the caller may <c>COPY</c> results to (for example the cohort's output folder).
+    /// only place the caller may <c>COPY</c> results to (for example the cohort's output folder). With
+    /// <paramref name="withMarts"/>, the snapshot's marts (<c>lake/marts/&lt;snapshot id&gt;/</c>: <c>person_year</c>
+    /// and the rest) are views too, and readable.
     /// </summary>
     public static (DuckDBConnection Connection, string SnapshotId) Open(
-        DatasetLayout layout, string? snapshotId = null, DuckDbLimits? limits = null, string? writableFolder = null)
+        DatasetLayout layout, string? snapshotId = null, DuckDbLimits? limits = null, string? writableFolder = null, bool withMarts = false)
     {
         var db = DuckDb.OpenInMemory(limits);
         try
         {
             var opened = SnapshotReader.CreateViews(db, layout, snapshotId);
             var allowed = new List<string> { layout.Snapshot(opened) };
+            if (withMarts)
+            {
+                allowed.Add(CreateMartViews(db, layout, opened));
+            }
+
             if (writableFolder is not null)
             {
                 Directory.CreateDirectory(writableFolder);
@@ -39,6 +46,23 @@ public static class SandboxedSnapshot
             db.Dispose();
             throw;
         }
+    }
+
+    /// <summary>One view per table folder of the snapshot's marts; the marts folder.</summary>
+    private static string CreateMartViews(DuckDBConnection db, DatasetLayout layout, string snapshotId)
+    {
+        var folder = layout.Marts(snapshotId);
+        if (!File.Exists(Path.Combine(folder, "marts.json")))
+        {
+            throw new PipelineException($"No marts have been built for snapshot '{snapshotId}'. Run 'ldp marts' first.");
+        }
+
+        foreach (var table in Directory.EnumerateDirectories(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+        {
+            DuckDb.Execute(db, $"CREATE OR REPLACE VIEW {Sql.Identifier(table!)} AS SELECT * FROM read_parquet({Sql.Path(Path.Combine(folder, table!, "*.parquet"))})");
+        }
+
+        return folder;
     }
 
     /// <summary>

@@ -32,8 +32,8 @@ public class EndToEndTests(EndToEndFixture run)
     public void Answer_EqualsTheSameFigure_ComputedFromTheTruthFile()
     {
         var expected = TruthCells(out var start, out var end);
-        run.Result.Answer.WindowStart.Should().Be(start);
-        run.Result.Answer.WindowEnd.Should().Be(end);
+        run.Result.Answer!.WindowStart.Should().Be(start);
+        run.Result.Answer!.WindowEnd.Should().Be(end);
 
         using (var db = DuckDb.OpenInMemory())
         {
@@ -42,7 +42,7 @@ public class EndToEndTests(EndToEndFixture run)
         }
 
         var released = DisclosureControl.ProtectRates(expected.Select(c => new RateCell([c.AgeBand, c.ImdQuintile], c.Admissions, c.Population)), SdcPolicy.Default);
-        run.Result.Answer.Cells.Should().BeEquivalentTo(released, o => o.WithStrictOrdering());
+        run.Result.Answer!.Cells.Should().BeEquivalentTo(released, o => o.WithStrictOrdering());
         expected.Sum(c => c.Admissions).Should().BeGreaterThan(50, "the fixture must be big enough for the comparison to mean something");
     }
 
@@ -55,7 +55,7 @@ public class EndToEndTests(EndToEndFixture run)
         again.Extracts.Should().OnlyContain(e => e.Status == StagingReport.AlreadyStaged);
         again.Snapshot.SnapshotId.Should().Be(run.Result.Snapshot.SnapshotId);
         again.Snapshot.AlreadyPublished.Should().BeTrue();
-        again.Answer.Cells.Should().BeEquivalentTo(run.Result.Answer.Cells, o => o.WithStrictOrdering());
+        again.Answer!.Cells.Should().BeEquivalentTo(run.Result.Answer!.Cells, o => o.WithStrictOrdering());
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using Hangfire;
-using LinkedDataset.Pipeline.Quality;
 using Microsoft.Extensions.Logging;
 
 namespace LinkedDataset.Jobs.Hosting.Jobs;
@@ -24,10 +23,11 @@ public sealed class DataQualityJob(JobEnvironment environment)
             return "No snapshot has been published yet; nothing to assess.";
         }
 
-        var matrix = DqMatrix.Build(layout, environment.Schemas, DqThresholds.Load(), limits: environment.Settings.DuckDbLimits);
-        var files = DqReport.Write(matrix, layout);
+        var logger = environment.Loggers.CreateLogger<DataQualityJob>();
+        using var writing = environment.Writing("data quality");
+        var (matrix, files) = environment.Pipeline(logger, "data quality").AssessQuality();
         var message = $"Data-quality matrix of {matrix.SnapshotId}: {matrix.Cells.Count} provider-months, {matrix.Flagged.Count()} flagged; written to {files.Html}.";
-        environment.Loggers.CreateLogger<DataQualityJob>().LogInformation("{Message}", message);
+        logger.LogInformation("{Message}", message);
         return message;
     }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Hangfire;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace LinkedDataset.Jobs.Hosting.Jobs;
 
 /// <summary>
-/// Links the staged extracts that are in landing and publishes a snapshot. Runs as a continuation of
+/// Links the staged extracts that are in landing and publishes a snapshot through the pipeline's
+/// link-and-publish step (ingest accounting checked, "snapshot published" audited). Runs as a continuation of
 /// every staging job (then it waits until no enqueued extract is left unstaged, so the last staging
 /// job to finish publishes once) and nightly (then it publishes whatever is staged). A distributed
 /// lock in the Hangfire storage keeps publishes one at a time across every worker, and a publish
@@ -30,6 +32,7 @@ public sealed class PublishSnapshotJob(JobEnvironment environment, IBackgroundJo
 
         using var connection = environment.Storage.GetConnection();
         using var publishLock = connection.AcquireDistributedLock(JobEnvironment.PublishLock, TimeSpan.FromMinutes(10));
+        using var writing = environment.Writing("publish");
         cancellationToken.ThrowIfCancellationRequested();
 
         var layout = environment.Layout;
@@ -53,8 +56,7 @@ public sealed class PublishSnapshotJob(JobEnvironment environment, IBackgroundJo
             return $"Snapshot {current} already holds these {staged.Count} staged extracts: nothing to publish.";
         }
 
-        var result = new SnapshotPublisher(environment.Schemas, environment.Loggers.CreateLogger<SnapshotPublisher>())
-            .Publish(new PublishOptions(layout, staged, key.KeyId, environment.Settings.DuckDbLimits), cancellationToken);
+        var result = environment.Pipeline(logger, "publish").LinkAndPublish(staged, cancellationToken);
         var snapshotId = result.SnapshotId;
         client.Enqueue<RebuildMartsJob>(job => job.Run(snapshotId, CancellationToken.None));
         var unstaged = landed.Count - staged.Count;
@@ -100,7 +102,7 @@ public sealed class PublishSnapshotJob(JobEnvironment environment, IBackgroundJo
 
         staged = LandingRegistry.Load(layout).NewestPerSlot(staged);
 
-        var manifest = SnapshotPublisher.ReadManifest(layout.Snapshot(current));
+        var manifest = SnapshotManifest.Read(layout.Snapshot(current));
         var same = manifest.CodeVersion == SnapshotPublisher.CodeVersion
             && (keyId is null || manifest.KeyId == keyId)
             && manifest.Extracts.Select(e => e.ExtractId).Order(StringComparer.Ordinal)

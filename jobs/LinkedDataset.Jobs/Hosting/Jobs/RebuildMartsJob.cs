@@ -1,14 +1,12 @@
 using System.ComponentModel;
 using Hangfire;
-using LinkedDataset.Analysis.Risk;
-using LinkedDataset.Pipeline.Marts;
 using Microsoft.Extensions.Logging;
 
 namespace LinkedDataset.Jobs.Hosting.Jobs;
 
 /// <summary>
 /// Rebuilds the marts (costed activity, person_month, person_year with segments and risk score) of
-/// a published snapshot, the same build as <c>ldp marts</c>. Idempotent: a rebuild overwrites the
+/// a published snapshot through the pipeline's marts step, the same build as <c>ldp run</c> and <c>ldp marts</c>. Idempotent: a rebuild overwrites the
 /// snapshot's marts folder with the same content.
 /// </summary>
 public sealed class RebuildMartsJob(JobEnvironment environment)
@@ -18,10 +16,11 @@ public sealed class RebuildMartsJob(JobEnvironment environment)
     public string Run(string snapshotId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var result = MartsBuilder.Build(new MartsOptions(
-            environment.Layout, snapshotId, Limits: environment.Settings.DuckDbLimits, Scorer: new RiskModel(new RiskModelOptions())));
+        var logger = environment.Loggers.CreateLogger<RebuildMartsJob>();
+        using var writing = environment.Writing("marts");
+        var result = environment.Pipeline(logger, "marts").BuildMarts(snapshotId);
         var message = $"Built marts of snapshot {result.SnapshotId}: " + string.Join(", ", result.Rows.Select(r => $"{r.Key} {r.Value:N0} rows")) + ".";
-        environment.Loggers.CreateLogger<RebuildMartsJob>().LogInformation("{Message}", message);
+        logger.LogInformation("{Message}", message);
         return message;
     }
 }

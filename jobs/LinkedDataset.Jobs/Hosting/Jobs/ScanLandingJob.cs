@@ -26,7 +26,8 @@ public sealed class ScanLandingJob(JobEnvironment environment, IBackgroundJobCli
 
         // Recorded before any staging job is enqueued, so the registry knows every extract it stages,
         // in the order first seen (a later delivery for the same provider + feed + period supersedes).
-        var registration = environment.UpdateRegistry(registry => registry.Register(scan.Landing));
+        using var writing = environment.Writing("scan");
+        var registration = environment.Pipeline(logger, "scan").Scan(scan.Landing).Registration;
 
         HashSet<string> enqueued;
         using (var connection = environment.Storage.GetConnection())

@@ -7,8 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace LinkedDataset.Jobs.Hosting.Jobs;
 
 /// <summary>
-/// Stages one extract, named by feed, file name and extract id (never its rows), and records the
-/// staging report in the landing registry (staged or failed, and any supersession). Idempotent: an
+/// Stages one extract, named by feed, file name and extract id (never its rows), through the
+/// pipeline's staging step: the landing registry records the report (staged or failed, and any
+/// supersession), the audit log "extract staged", and ingest accounting is checked. Idempotent: an
 /// extract already staged is reported as such and not staged again, so a job run twice (a worker
 /// died, a scan enqueued it twice) does no harm.
 /// </summary>
@@ -32,9 +33,10 @@ public sealed class StageExtractJob(JobEnvironment environment)
 
         var (provider, period) = LandingScanner.ParseName(feed, fileName);
         var extract = new LandedExtract(feed, provider, period, path, extractId);
-        var stager = new ExtractStager(environment.Schemas, environment.Loggers.CreateLogger<ExtractStager>());
-        var report = stager.Stage(extract, new StagingOptions(layout, environment.Key(logger), environment.Settings.DuckDbLimits), cancellationToken);
-        var superseded = environment.UpdateRegistry(registry => registry.RecordStaging([report]));
+        using var writing = environment.Writing("stage");
+        var staged = environment.Pipeline(logger, "stage").Stage([extract], cancellationToken: cancellationToken);
+        var report = staged.Reports[0];
+        var superseded = staged.Superseded;
         if (report.Status == StagingReport.Failed)
         {
             throw new ExtractRejectedException($"{feed}/{fileName} (extract {extractId}) was rejected: {report.Error} Fix the file and drop it again; the report is {layout.StagingReport(feed, extractId)}.");

@@ -1,3 +1,4 @@
+using LinkedDataset.Analysis.Cohorts;
 using DuckDB.NET.Data;
 using FluentAssertions;
 using LinkedDataset.Pipeline.Common;
@@ -5,7 +6,10 @@ using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Governance;
 using LinkedDataset.Pipeline.Identity;
 using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Orchestration;
+using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Staging;
+using LinkedDataset.Pipeline.Marts;
 using LinkedDataset.Pipeline.Storage;
 using LinkedDataset.Tests.Support;
 
@@ -20,7 +24,7 @@ public class GovernanceTests
     private const string PmiHeader = "registration_id,provider_code,registration_start_date,registration_end_date,deregistration_reason,date_of_death,nhs_number,given_name,family_name,date_of_birth,sex,postcode,uprn";
     private const string ApcHeader = TestQueries.ApcHeader;
 
-    private static DatasetLayout LandFixture(TempFolder folder)
+    internal static DatasetLayout LandFixture(TempFolder folder)
     {
         var layout = new DatasetLayout(folder.Combine("data"));
         var pmi = NhsNumbers.Select((n, i) => $"R{i + 1},G82001,2015-0{i + 1}-01,,,,{n},Given{(char)('A' + i)},Family{(char)('A' + i)},19{40 + i}-0{i + 1}-1{i},{1 + (i % 2)},CT1 1AA,10000000000{i}");
@@ -42,15 +46,12 @@ public class GovernanceTests
         File.WriteAllText(Path.Combine(folder, name), string.Join("\n", lines) + "\n");
     }
 
-    private static PublishResult StageAndPublish(DatasetLayout layout, PseudonymKey key)
+    internal static PublishResult StageAndPublish(DatasetLayout layout, PseudonymKey key)
     {
-        var schemas = FeedSchemaLoader.LoadAll();
-        var stager = new ExtractStager(schemas);
-        var reports = LandingScanner.Scan(layout).Select(e => stager.Stage(e, new StagingOptions(layout, key, Forms: FeedForms.AllIdentifiable))).ToList();
-        reports.Should().OnlyContain(r => r.Status == StagingReport.Staged, "the fixture is valid");
-        var published = new SnapshotPublisher(schemas).Publish(new PublishOptions(layout, reports, key.KeyId));
-        AuditLog.For(layout).RecordRun("test run", key.KeyId, reports, published.SnapshotId, published.AlreadyPublished);
-        return published;
+        var pipeline = new PipelineRun(new PipelineContext(layout, FeedSchemaLoader.LoadAll(), key, "test run") { Forms = FeedForms.AllIdentifiable });
+        var run = pipeline.Run(workers: 1, IStepProgress.None);
+        run.Stage.Reports.Should().OnlyContain(r => r.Status == StagingReport.Staged, "the fixture is valid");
+        return run.Snapshot;
     }
 
     [Fact]
@@ -83,6 +84,11 @@ public class GovernanceTests
         }
 
         AuditLog.For(layout).ReadAll().Should().Contain(e => e.What == AuditWhat.Rekey && e.KeyId == oldKey.KeyId && e.NewKeyId == newKey.KeyId);
+
+        // The dataset's identity moves with it: the new key is its key now, the old one is refused.
+        DatasetIdentity.Read(layout)!.KeyId.Should().Be(newKey.KeyId);
+        var withOldKey = () => new PipelineRun(new PipelineContext(layout, FeedSchemaLoader.LoadAll(), oldKey, "test run")).CheckKey();
+        withOldKey.Should().Throw<PipelineException>().WithMessage($"This dataset was built with key id {newKey.KeyId}*ldp rekey*");
     }
 
     [Fact]
@@ -93,11 +99,12 @@ public class GovernanceTests
         var key = TestKeys.Write(folder);
         StageAndPublish(layout, key);
         var cohort = folder.Combine("cohort.yaml");
-        File.WriteAllText(cohort, "description: everyone registered\nwhere: \"first_registered IS NOT NULL\"\n");
+        File.WriteAllText(cohort, "name: everyone\ndescription: everyone registered\npopulation: { registered_on: data_start }\nindex: { date: data_start }\n");
+        var people = CohortRelease.Build(layout, cohort);
         string[] columns = ["person.birth_month,person.sex", "apc.admission_date", "apc.primary_diagnosis"];
 
-        var a = ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "frailty-study", cohort, columns));
-        var b = ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "ae-evaluation", cohort, columns));
+        var a = ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "frailty-study", people, columns));
+        var b = ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "ae-evaluation", people, columns));
 
         a.People.Should().Be(5);
         a.TableRows.Should().BeEquivalentTo(new Dictionary<string, long> { ["person"] = 5, ["apc"] = 3 });
@@ -125,10 +132,11 @@ public class GovernanceTests
         var key = TestKeys.Write(folder);
         StageAndPublish(layout, key);
         var cohort = folder.Combine("cohort.yaml");
-        File.WriteAllText(cohort, "where: \"true\"\n");
+        File.WriteAllText(cohort, "name: everyone\ndescription: everyone registered\npopulation: { registered_on: data_start }\nindex: { date: data_start }\n");
+        var people = CohortRelease.Build(layout, cohort);
 
-        var badName = () => ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "../escape", cohort, ["person.sex"]));
-        var badColumn = () => ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "p1", cohort, ["person.date_of_birth"]));
+        var badName = () => ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "../escape", people, ["person.sex"]));
+        var badColumn = () => ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "p1", people, ["person.date_of_birth"]));
 
         badName.Should().Throw<PipelineException>().WithMessage("*not allowed*");
         badColumn.Should().Throw<PipelineException>().WithMessage("*no column(s) date_of_birth*");
@@ -142,8 +150,9 @@ public class GovernanceTests
         var key = TestKeys.Write(folder, fill: 9);
         StageAndPublish(layout, key);
         var cohort = folder.Combine("cohort.yaml");
-        File.WriteAllText(cohort, "where: \"true\"\n");
-        var release = ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "p1", cohort, ["person.sex", "apc.*"]));
+        File.WriteAllText(cohort, "name: everyone\ndescription: everyone registered\npopulation: { registered_on: data_start }\nindex: { date: data_start }\n");
+        var people = CohortRelease.Build(layout, cohort);
+        var release = ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "p1", people, ["person.sex", "apc.*"]));
 
         var entries = AuditLog.For(layout).ReadAll();
         entries.Select(e => e.What).Should().Equal(AuditWhat.ExtractStaged, AuditWhat.SnapshotPublished, AuditWhat.Run, AuditWhat.Release);

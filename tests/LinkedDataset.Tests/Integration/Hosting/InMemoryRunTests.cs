@@ -1,5 +1,6 @@
 using FluentAssertions;
 using Hangfire.InMemory;
+using LinkedDataset.Pipeline.Governance;
 using LinkedDataset.Pipeline.Landing;
 using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
@@ -29,8 +30,13 @@ public class InMemoryRunTests
         var snapshot = layout.CurrentSnapshotId;
         snapshot.Should().NotBeNull();
         Directory.GetDirectories(layout.Snapshots).Should().ContainSingle();
-        SnapshotPublisher.ReadManifest(layout.Snapshot(snapshot!)).Extracts.Select(e => e.ExtractId)
+        SnapshotManifest.Read(layout.Snapshot(snapshot!)).Extracts.Select(e => e.ExtractId)
             .Should().BeEquivalentTo(landed.Select(e => e.ExtractId));
+        var audit = AuditLog.For(layout).ReadAll();
+        audit.Where(e => e.What == AuditWhat.ExtractStaged).SelectMany(e => e.ExtractIds!)
+            .Should().BeEquivalentTo(landed.Select(e => e.ExtractId), "each staging job audits the extract it staged");
+        audit.Where(e => e.What == AuditWhat.SnapshotPublished).Should().ContainSingle()
+            .Which.SnapshotId.Should().Be(snapshot);
         var stagedAt = landed.Select(e => File.GetLastWriteTimeUtc(layout.StagedFile(e.Feed, e.ExtractId))).ToList();
 
         // Again, on the same storage: nothing new to stage, nothing to publish.

@@ -25,7 +25,7 @@ public class RegistryTests
 
         first.Should().Contain("1 newly refused");
         var refused = LandingRegistry.Load(layout).Entries.Should().ContainSingle(e => e.Status == RegistryEntry.Refused).Which;
-        refused.Should().Match<RegistryEntry>(e => e.FileName == "apc-misnamed.csv" && e.Feed == "apc" && e.Reason == FileReasons.BadFileName);
+        refused.Should().Match<RegistryEntry>(e => e.FileName == "apc-misnamed.csv" && e.Feed == "apc" && e.Reason == LandingReasons.BadFileName);
         var originalId = LandingScanner.Describe("apc", original).ExtractId;
         LandingRegistry.Load(layout).Find(originalId).Should().Match<RegistryEntry>(e => e.Status == RegistryEntry.Staged && e.SupersededBy == null);
 
@@ -45,7 +45,7 @@ public class RegistryTests
         registry.Entries.Should().ContainSingle(e => e.Status == RegistryEntry.Refused, "the misnamed file is recorded once");
 
         var snapshot = layout.Snapshot(layout.CurrentSnapshotId!);
-        var manifest = SnapshotPublisher.ReadManifest(snapshot);
+        var manifest = SnapshotManifest.Read(snapshot);
         manifest.Extracts.Select(e => e.ExtractId).Should().Contain(correctedId).And.NotContain(originalId);
         var apcRows = RowsPerExtract(Path.Combine(snapshot, "apc"));
         apcRows.Should().NotContainKey(originalId).And.ContainKey(correctedId);

@@ -73,7 +73,7 @@ public class ScaleOutTests(ITestOutputHelper output)
             publishes.Count(j => HostingSupport.ResultOf(storage, j.Id)!.StartsWith("Published snapshot", StringComparison.Ordinal)).Should().Be(1);
             Directory.GetDirectories(layout.Snapshots).Should().ContainSingle();
             var snapshot = layout.CurrentSnapshotId!;
-            SnapshotPublisher.ReadManifest(layout.Snapshot(snapshot)).Extracts.Select(e => e.ExtractId)
+            SnapshotManifest.Read(layout.Snapshot(snapshot)).Extracts.Select(e => e.ExtractId)
                 .Should().OnlyHaveUniqueItems().And.BeEquivalentTo(landed.Select(e => e.ExtractId));
 
             // The same inputs in one process on the embedded storage give the same snapshot.

@@ -106,8 +106,8 @@ public class BadExtractTests : IDisposable
         IngestHarness.Land(layout, "apc", "apc_april.csv", Lines(Header, Good1));
         var pass = Run();
 
-        pass.Registration.Refused.Should().ContainSingle().Which.Should().Match<RefusedFile>(f => f.Reason == FileReasons.BadFileName && f.Message.Contains("apc_april.csv") && f.Message.Contains("<feed>_<provider>_<YYYY-MM>.csv"));
-        LandingRegistry.Load(layout).Entries.Should().ContainSingle(e => e.FileName == "apc_april.csv" && e.Status == RegistryEntry.Refused && e.Reason == FileReasons.BadFileName);
+        pass.Registration.Refused.Should().ContainSingle().Which.Should().Match<RefusedFile>(f => f.Reason == LandingReasons.BadFileName && f.Message.Contains("apc_april.csv") && f.Message.Contains("<feed>_<provider>_<YYYY-MM>.csv"));
+        LandingRegistry.Load(layout).Entries.Should().ContainSingle(e => e.FileName == "apc_april.csv" && e.Status == RegistryEntry.Refused && e.Reason == LandingReasons.BadFileName);
         pass.Reports.Should().HaveCount(2);
         OthersStagedAndAccountingExact(pass);
     }
@@ -118,7 +118,7 @@ public class BadExtractTests : IDisposable
         IngestHarness.Land(layout, "apc", "apc_RPA_2025-04.xlsx", "not really a spreadsheet");
         var pass = Run();
 
-        pass.Registration.Refused.Should().ContainSingle().Which.Should().Match<RefusedFile>(f => f.Reason == FileReasons.NotCsv && f.Message.Contains("apc_RPA_2025-04.xlsx"));
+        pass.Registration.Refused.Should().ContainSingle().Which.Should().Match<RefusedFile>(f => f.Reason == LandingReasons.NotCsv && f.Message.Contains("apc_RPA_2025-04.xlsx"));
         OthersStagedAndAccountingExact(pass);
     }
 

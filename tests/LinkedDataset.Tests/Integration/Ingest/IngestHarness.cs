@@ -29,7 +29,7 @@ public static class IngestHarness
         var registration = registry.Register(scan, Clock);
         var stager = new ExtractStager(FeedSchemaLoader.LoadAll());
         var reports = scan.Extracts.Select(e => stager.Stage(e, new StagingOptions(layout, key, new DuckDbLimits(1, "1GB"), forms ?? FeedForms.AllIdentifiable, Clock))).ToList();
-        var superseded = registry.RecordStaging(reports, Clock);
+        var superseded = registry.RecordStaging(reports.Select(r => r.Outcome), Clock);
         registry.Save();
         IngestAccounting.Check(layout, reports);
         return new IngestPass(registration, reports, superseded);

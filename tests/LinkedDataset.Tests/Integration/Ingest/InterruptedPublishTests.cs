@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FluentAssertions;
+using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Storage;
 
 namespace LinkedDataset.Tests.Integration.Ingest;
@@ -71,7 +72,7 @@ public class InterruptedPublishTests(PublishFixture fixture) : IClassFixture<Pub
     {
         using var db = DuckDb.OpenInMemory();
         SnapshotReader.CreateViews(db, layout, fixture.OldSnapshotId);
-        var manifest = SnapshotPublisher.ReadManifest(layout.Snapshot(fixture.OldSnapshotId));
+        var manifest = SnapshotManifest.Read(layout.Snapshot(fixture.OldSnapshotId));
         DuckDb.Scalar<long>(db, "SELECT count(*) FROM person").Should().Be(manifest.TableRows["person"]).And.BeGreaterThan(0);
         DuckDb.Scalar<long>(db, "SELECT count(*) FROM gp_event").Should().Be(manifest.TableRows["gp_event"]);
     }

@@ -1,5 +1,6 @@
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Identity;
+using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Staging;
 using LinkedDataset.Pipeline.Storage;
 using LinkedDataset.Synthetic;

@@ -1,4 +1,4 @@
-namespace LinkedDataset.Pipeline.Storage;
+namespace LinkedDataset.Pipeline.Publishing;
 
 /// <summary>
 /// Named points in <see cref="SnapshotPublisher.Publish"/>, for tests that interrupt publishing:

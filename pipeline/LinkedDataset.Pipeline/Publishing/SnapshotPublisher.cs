@@ -9,10 +9,11 @@ using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Linkage;
 using LinkedDataset.Pipeline.Linkage.Probabilistic;
 using LinkedDataset.Pipeline.Staging;
+using LinkedDataset.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace LinkedDataset.Pipeline.Storage;
+namespace LinkedDataset.Pipeline.Publishing;
 
 /// <summary>What to publish: the staged extracts that make up the snapshot.</summary>
 public sealed record PublishOptions(DatasetLayout Layout, IReadOnlyList<StagingReport> Extracts, string KeyId, DuckDbLimits? Limits = null)
@@ -28,17 +29,13 @@ public sealed record PublishResult(string SnapshotId, string Path, bool AlreadyP
     public ProbabilisticLinkageResult? Probabilistic { get; init; }
 }
 
-/// <summary>Rows of one feed linked to the person index.</summary>
-public sealed record LinkRate(long Rows, long Linked)
-{
-    public double Rate => Rows == 0 ? 0 : (double)Linked / Rows;
-}
-
 /// <summary>
 /// Links the staged extracts and publishes them as a snapshot of the linked dataset: Parquet (zstd)
 /// partitioned by table and month, plus a manifest. Everything is written under a temporary folder
 /// that is renamed into place when complete, so readers see the old snapshot or the new one, never
-/// half of one. The snapshot id is a hash of its inputs: publishing the same inputs again is a no-op.
+/// half of one, and it is verified (every table present, Parquet footer row counts equal the manifest)
+/// before it is renamed and before CURRENT moves. The snapshot id is a hash of its inputs: publishing
+/// the same inputs again is a no-op, unless the folder of that id fails verification, when it is written again.
 /// </summary>
 public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> schemas, ILogger? logger = null)
 {
@@ -80,16 +77,23 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
         Households.Build(db, schemas["pmi"]);
         var probabilistic = ProbabilisticLinkage.Run(db, schemas, activityFeeds, LinkageSettings.Configured, snapshotId, DateTime.UtcNow);
 
-        var linkRates = activityFeeds.ToDictionary(f => f, f => new LinkRate(
-            DuckDb.Scalar<long>(db, $"SELECT count(*) FROM linked_{f}"),
-            DuckDb.Scalar<long>(db, $"SELECT count(person_id) FROM linked_{f}")));
+        var linkRates = activityFeeds.ToDictionary(f => f, f => LinkRate.Of(db, $"linked_{f}"));
 
         PublishCheckpoint.Reach(options, PublishCheckpoint.Linked);
         var alreadyPublished = Directory.Exists(target);
+        if (alreadyPublished && SnapshotVerifier.Verify(target) is { Ok: false } broken)
+        {
+            // Never trust a folder by its name alone: one that fails verification (a table missing,
+            // rows short of the manifest) is not published; it is written again from the same inputs.
+            logger.LogWarning("Snapshot {SnapshotId} exists but fails verification ({Problems}); publishing it again.", snapshotId, string.Join("; ", broken.Problems));
+            Directory.Delete(target, recursive: true);
+            alreadyPublished = false;
+        }
+
         SnapshotManifest manifest;
         if (alreadyPublished)
         {
-            manifest = ReadManifest(target);
+            manifest = SnapshotManifest.Read(target);
             logger.LogInformation("Snapshot {SnapshotId} already published; the same inputs give the same snapshot.", snapshotId);
         }
         else
@@ -108,10 +112,6 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
         logger.LogInformation("Published snapshot {SnapshotId} from {Extracts} extracts.", snapshotId, extracts.Count);
         return new PublishResult(snapshotId, target, alreadyPublished, manifest, linkRates, clock.Elapsed.TotalSeconds) { Probabilistic = probabilistic };
     }
-
-    public static SnapshotManifest ReadManifest(string snapshotFolder) =>
-        JsonSerializer.Deserialize<SnapshotManifest>(File.ReadAllText(Path.Combine(snapshotFolder, "manifest.json")))
-        ?? throw new PipelineException($"Snapshot manifest in {snapshotFolder} is empty.");
 
     /// <summary>
     /// One table <c>staged_&lt;feed&gt;</c> per feed. A record sent more than once (same provider and
@@ -185,7 +185,7 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
             DuckDb.Execute(db, $"COPY linked_{feed} TO {Sql.Path(folder)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (period), FILENAME_PATTERN 'part_{{i}}')");
         }
 
-        LinkageReport.Write(db, temporary, activityFeeds, probabilistic);
+        LinkageReport.Write(db, temporary, activityFeeds, probabilistic, snapshotId);
         var manifest = new SnapshotManifest(
             snapshotId, DateTimeOffset.UtcNow, CodeVersion, keyId,
             extracts.Select(e => new SnapshotExtract(e.ExtractId, e.Feed, e.Provider, e.Period, e.RowsStaged)).ToList(),
@@ -193,6 +193,13 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
         checkpoint(PublishCheckpoint.TablesWritten);
         File.WriteAllText(Path.Combine(temporary, "manifest.json"), JsonSerializer.Serialize(manifest, Json));
         checkpoint(PublishCheckpoint.ManifestWritten);
+        if (SnapshotVerifier.Verify(temporary) is { Ok: false } failed)
+        {
+            throw new PipelineException(
+                $"Snapshot {snapshotId} failed verification after writing ({string.Join("; ", failed.Problems)}), so it was not published and CURRENT was not moved. " +
+                "Check the disk (space, errors) and run again: the next run writes it afresh.");
+        }
+
         Directory.Move(temporary, target);
         return manifest;
     }

@@ -1,0 +1,53 @@
+using FluentAssertions;
+using LinkedDataset.Pipeline.Landing;
+using LinkedDataset.Pipeline.Storage;
+using LinkedDataset.Tests.Support;
+
+namespace LinkedDataset.Tests.Unit.Landing;
+
+/// <summary>Files in landing that are not extracts are registered as refused, with a reason, and never read.</summary>
+public sealed class LandingRefusalTests : IDisposable
+{
+    private const string ApcHeader = TestQueries.ApcHeader;
+    private readonly TempFolder temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    private DatasetLayout Layout => new(temp.Combine("data"));
+
+    private string Write(string relative, string content)
+    {
+        var path = Path.Combine(Layout.Landing, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    [Fact]
+    public void ScanAll_RefusesASymlink_WithoutFollowingIt_AndTheRegistryRecordsNothingOfTheTarget()
+    {
+        // A well-named "extract" that is really a link to a file outside landing (here standing in for the key file).
+        var outside = temp.Combine("outside.key");
+        File.WriteAllText(outside, ApcHeader + "\n");
+        var link = Path.Combine(Layout.LandingFeed("apc"), "apc_RVV_2025-04.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+        File.CreateSymbolicLink(link, outside);
+        Write("apc/apc_RVV_2025-05.csv", ApcHeader + "\n");
+
+        var scan = LandingScanner.ScanAll(Layout);
+
+        scan.Extracts.Select(e => e.FileName).Should().Equal("apc_RVV_2025-05.csv");
+        var refused = scan.Refused.Should().ContainSingle().Subject;
+        refused.Reason.Should().Be(LandingReasons.Symlink);
+        refused.Message.Should().Contain("apc_RVV_2025-04.csv").And.Contain("symbolic link").And.NotContain(outside);
+        LandingScanner.Scan(Layout).Select(e => e.FileName).Should().Equal("apc_RVV_2025-05.csv");
+
+        var registry = LandingRegistry.Load(Layout);
+        registry.Register(scan);
+        var entry = registry.Entries.Single(e => e.FileName == "apc_RVV_2025-04.csv");
+        entry.Status.Should().Be(RegistryEntry.Refused);
+        entry.Reason.Should().Be(LandingReasons.Symlink);
+        entry.Bytes.Should().Be(0);
+        entry.ContentHash.Should().NotBe(LandingScanner.ContentHash(outside), "the link's target is never read");
+    }
+}
