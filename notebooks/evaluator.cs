@@ -51,9 +51,11 @@ foreach (var o in result.Outcomes)
     plot.YLabel("difference per person-year");
     var months = o.All.EventStudy.Select(e => (double)e.Month).ToArray();
     plot.Add.Scatter(months, o.All.EventStudy.Select(e => e.Effect.Value).ToArray());
-    plot.Add.ErrorBar(months, o.All.EventStudy.Select(e => e.Effect.Value).ToArray(),
-        o.All.EventStudy.Select(e => e.Effect.Value - (e.Effect.Lower ?? e.Effect.Value)).ToArray(),
-        o.All.EventStudy.Select(e => (e.Effect.Upper ?? e.Effect.Value) - e.Effect.Value).ToArray(), null, null);
+    foreach (var e in o.All.EventStudy.Where(e => e.Effect.Lower is not null && e.Effect.Upper is not null))
+            {
+                plot.Add.Line(e.Month, e.Effect.Lower!.Value, e.Month, e.Effect.Upper!.Value);
+            }
+
     plot.Add.HorizontalLine(0);
     var name = "event_study_" + o.Measure.Name;
     plot.SavePng(Path.Combine(output, name + ".png"), 800, 450);

@@ -54,7 +54,8 @@ public static class EvaluateCommand
             AnsiConsole.Status().Start("Matching and estimating…", _ => result = SnapshotEvaluation.Run(layout, loaded, parse.GetValue(snapshot)));
             var folder = parse.GetValue(output) ?? Path.Combine(layout.Root, "outputs", "evaluations", Slug(Path.GetFileNameWithoutExtension(specPath!)));
             var files = EvaluationOutputs.Write(result!, folder, SdcPolicy.Default);
-            Print(result!, files);
+            var report = EvaluationReport.Write(result!, folder, SdcPolicy.Default, result!.Source);
+            Print(result!, files with { Files = [.. files.Files, report] });
             return 0;
         }));
         return command;

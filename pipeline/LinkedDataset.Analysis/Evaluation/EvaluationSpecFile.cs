@@ -1,35 +1,19 @@
 using LinkedDataset.Pipeline.Common;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace LinkedDataset.Analysis.Evaluation;
 
 /// <summary>
-/// Reads an evaluation spec YAML file into an <see cref="EvaluationSpec"/>, with errors naming the file,
-/// line and field. (Private reader until the shared <c>Common/Yaml.Load&lt;T&gt;</c> lands on main; then this
-/// becomes a call to it.)
+/// Reads an evaluation spec YAML file into an <see cref="EvaluationSpec"/> with the shared
+/// <see cref="Yaml"/> loader (errors name the file, line and field), then checks every name and number.
 /// </summary>
 public static class EvaluationSpecFile
 {
     /// <summary>Loads and validates <paramref name="path"/>; anything not given keeps its default.</summary>
     public static EvaluationSpec Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new PipelineException($"Evaluation spec not found: {path}.");
-        }
-
-        SpecYaml file;
-        try
-        {
-            file = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build()
-                .Deserialize<SpecYaml>(File.ReadAllText(path)) ?? new SpecYaml();
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            var message = e.InnerException?.Message ?? e.Message;
-            throw new PipelineException($"{path}: line {e.Start.Line}, column {e.Start.Column}: {message}");
-        }
+        // The shared loader reports a missing file, bad YAML, an unknown field (with the allowed ones) or a
+        // value of the wrong type with the file, line and field.
+        var file = Yaml.Load<SpecYaml>(path) ?? new SpecYaml();
 
         var d = new EvaluationSpec();
         var w = d.Windows;
@@ -131,7 +115,7 @@ public static class EvaluationSpecFile
         }
     }
 
-    private sealed class SpecYaml
+    internal sealed class SpecYaml
     {
         public string? Name { get; set; }
         public InterventionYaml? Intervention { get; set; }
@@ -147,7 +131,7 @@ public static class EvaluationSpecFile
         public MoneyYaml? Money { get; set; }
     }
 
-    private sealed class InterventionYaml
+    internal sealed class InterventionYaml
     {
         public string? Programme { get; set; }
         public string? Index { get; set; }
@@ -155,14 +139,14 @@ public static class EvaluationSpecFile
         public string? IndexTo { get; set; }
     }
 
-    private sealed class PoolYaml
+    internal sealed class PoolYaml
     {
         public int? MinAge { get; set; }
         public int? MaxAge { get; set; }
         public int? PerTreated { get; set; }
     }
 
-    private sealed class WindowsYaml
+    internal sealed class WindowsYaml
     {
         public int? PreFrom { get; set; }
         public int? PreTo { get; set; }
@@ -172,7 +156,7 @@ public static class EvaluationSpecFile
         public int? NaivePreTo { get; set; }
     }
 
-    private sealed class MatchingYaml
+    internal sealed class MatchingYaml
     {
         public int? Ratio { get; set; }
         public double? CaliperSd { get; set; }
@@ -180,19 +164,19 @@ public static class EvaluationSpecFile
         public List<string>? Exact { get; set; }
     }
 
-    private sealed class PropensityYaml
+    internal sealed class PropensityYaml
     {
         public double? Lambda { get; set; }
         public int? MaxRows { get; set; }
     }
 
-    private sealed class BootstrapYaml
+    internal sealed class BootstrapYaml
     {
         public int? Replicates { get; set; }
         public int? Seed { get; set; }
     }
 
-    private sealed class MoneyYaml
+    internal sealed class MoneyYaml
     {
         public double? ProgrammeCostPerParticipant { get; set; }
         public int? HorizonYears { get; set; }
