@@ -177,6 +177,7 @@ public static partial class SyntheticGenerator
 
             // Identity, with faults.
             var nhs = p.NhsNumber.ToString(CultureInfo.InvariantCulture);
+            var withoutNhs = true;
             if (_faultRng.Chance(f.MissingNhsNumber * NhsFaultScale[fi]))
             {
                 nhs = "";
@@ -187,9 +188,13 @@ public static partial class SyntheticGenerator
                 nhs = InvalidNhs(nhs);
                 Fault(feed, provider, recordId, "invalid_nhs_number");
             }
-            else if (_faultRng.Chance(0.3))
+            else
             {
-                nhs = $"{nhs[..3]} {nhs[3..6]} {nhs[6..]}";
+                withoutNhs = false;
+                if (_faultRng.Chance(0.3))
+                {
+                    nhs = $"{nhs[..3]} {nhs[3..6]} {nhs[6..]}";
+                }
             }
 
             var given = p.Sex == 2 ? Names.Female[p.Given] : Names.Male[p.Given];
@@ -222,10 +227,13 @@ public static partial class SyntheticGenerator
                 Fault(feed, provider, recordId, "postcode_changed");
             }
 
+            var id = new RowIdentity { Given = given, Family = family, DateOfBirth = Csv.Date(dob), Postcode = postcode };
+            CorruptIdentity(id, p, withoutNhs, feed, provider, recordId);
+            (given, family, postcode) = (id.Given, id.Family, id.Postcode);
             v[l.Nhs] = nhs;
             v[l.Given] = fi == (int)Feed.Ae && _faultRng.Chance(0.5) ? given.ToUpperInvariant() : given;
             v[l.Family] = fi == (int)Feed.Ae ? family.ToUpperInvariant() : family;
-            v[l.Dob] = Csv.Date(dob);
+            v[l.Dob] = id.DateOfBirth;
             v[l.Sex] = p.Sex == 1 ? "1" : "2";
             v[l.Postcode] = fi is (int)Feed.SocialCare && _faultRng.Chance(0.3) ? postcode.Replace(" ", "") : postcode;
             v[l.Uprn] = CarriesUprn[fi] ? p.Uprn.ToString(CultureInfo.InvariantCulture) : null;
@@ -297,6 +305,11 @@ public static partial class SyntheticGenerator
 
         private string Typo(string name)
         {
+            if (name.Length == 0)
+            {
+                return name;
+            }
+
             if (name.Length < 3)
             {
                 return name + name[^1];
@@ -396,6 +409,8 @@ public static partial class SyntheticGenerator
             sb.Append($"    \"missing_nhs_number\": {J(f.MissingNhsNumber)},\n    \"invalid_nhs_number\": {J(f.InvalidNhsNumber)},\n");
             sb.Append($"    \"nhs_fault_scale_by_feed\": {{ {string.Join(", ", FeedSchemaLoader.FeedNames.Select((n, k) => $"\"{n}\": {J(NhsFaultScale[k])}"))} }},\n");
             sb.Append($"    \"name_typo\": {J(f.NameTypo)},\n    \"dob_transposed\": {J(f.DobTransposed)},\n    \"postcode_changed\": {J(f.PostcodeChanged)},\n");
+            sb.Append($"    \"name_swap\": {J(f.NameSwap)},\n    \"typo_both_names\": {J(f.TypoBothNames)},\n    \"missing_given_name\": {J(f.MissingGivenName)},\n");
+            sb.Append($"    \"nickname\": {J(f.Nickname)},\n    \"impossible_dob\": {J(f.ImpossibleDob)},\n    \"multiple_fields_without_nhs\": {J(f.MultipleFieldsWithoutNhs)},\n");
             sb.Append($"    \"duplicate_row\": {J(f.DuplicateRow)},\n    \"late_arrival\": {J(f.LateArrival)},\n    \"logged\": {_faultCount}\n  }},\n");
             sb.Append($"  \"nhs_number_blocks\": \"{string.Join(", ", Enumerable.Range(0, _nhs.BlocksUsed).Select(b => (999 - b).ToString(CultureInfo.InvariantCulture)))}\",\n");
             sb.Append($"  \"telecare_calls\": {_telecareCalls},\n  \"telecare_conveyed\": {_conveyed},\n");

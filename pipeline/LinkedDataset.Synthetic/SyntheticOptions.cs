@@ -30,6 +30,9 @@ public sealed record SyntheticOptions
     /// <summary>Folder of <c>schemas/</c> (feeds and reference); default the shipped copy.</summary>
     public string? SchemasFolder { get; init; }
 
+    /// <summary>The name of the built-in scenario with hard identity corruption (<see cref="FaultRates.Hard"/>), accepted where a scenario file is.</summary>
+    public const string HardScenario = "hard";
+
     /// <summary>The first month generated.</summary>
     public DateOnly StartMonth => new DateOnly(EndMonth.Year, EndMonth.Month, 1).AddMonths(-(Months - 1));
 
@@ -69,6 +72,11 @@ public sealed record SyntheticOptions
     /// </summary>
     public static SyntheticOptions FromScenarioFile(string yamlPath, SyntheticOptions? defaults = null)
     {
+        if (yamlPath == HardScenario)
+        {
+            return (defaults ?? new SyntheticOptions()) with { Faults = FaultRates.Hard };
+        }
+
         var o = defaults ?? new SyntheticOptions();
         var seed = new ScenarioFile { People = o.People, Seed = o.Seed, Months = o.Months, EndMonth = o.EndMonth.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), Faults = o.Faults, Intervention = o.Intervention };
         var file = Yaml.Load(yamlPath, seed)!;
@@ -116,6 +124,27 @@ public sealed record FaultRates
     public double DuplicateRow { get; init; }
     public double LateArrival { get; init; }
 
+    /// <summary>Given and family names written the wrong way round.</summary>
+    public double NameSwap { get; init; }
+
+    /// <summary>A typo in both names at once.</summary>
+    public double TypoBothNames { get; init; }
+
+    /// <summary>The given name left blank.</summary>
+    public double MissingGivenName { get; init; }
+
+    /// <summary>A nickname instead of the given name (William → Bill), where the name has one.</summary>
+    public double Nickname { get; init; }
+
+    /// <summary>A well-shaped date of birth that does not exist (1956-02-31).</summary>
+    public double ImpossibleDob { get; init; }
+
+    /// <summary>
+    /// Of records without a usable NHS number (missing or invalid), the share with two or three of the
+    /// four identity fields (given name, family name, date of birth, postcode) corrupted at once.
+    /// </summary>
+    public double MultipleFieldsWithoutNhs { get; init; }
+
     /// <summary>Clean extracts: no faults at all.</summary>
     public static FaultRates None { get; } = new();
 
@@ -131,10 +160,37 @@ public sealed record FaultRates
         LateArrival = 0.01,
     };
 
+    /// <summary>
+    /// The <c>hard</c> scenario (issue 11): NHS numbers often missing or invalid, every kind of identity
+    /// corruption, and a fifth of the records without a usable NHS number with two or more identity
+    /// fields corrupted (expected share with two or more: at least 15%, checked by a test).
+    /// </summary>
+    public static FaultRates Hard { get; } = Default with
+    {
+        MissingNhsNumber = 0.05,
+        InvalidNhsNumber = 0.02,
+        NameTypo = 0.03,
+        DobTransposed = 0.01,
+        PostcodeChanged = 0.03,
+        NameSwap = 0.01,
+        TypoBothNames = 0.01,
+        MissingGivenName = 0.01,
+        Nickname = 0.02,
+        ImpossibleDob = 0.005,
+        MultipleFieldsWithoutNhs = 0.2,
+    };
+
     internal void Validate()
     {
+        if (MultipleFieldsWithoutNhs is < 0 or > 1 || double.IsNaN(MultipleFieldsWithoutNhs))
+        {
+            throw new PipelineException($"Fault rate MultipleFieldsWithoutNhs is {MultipleFieldsWithoutNhs}; allowed 0 to 1 (a share of the records without a usable NHS number).");
+        }
+
         foreach (var (name, value) in new[]
                  {
+                     (nameof(NameSwap), NameSwap), (nameof(TypoBothNames), TypoBothNames), (nameof(MissingGivenName), MissingGivenName),
+                     (nameof(Nickname), Nickname), (nameof(ImpossibleDob), ImpossibleDob),
                      (nameof(MissingNhsNumber), MissingNhsNumber), (nameof(InvalidNhsNumber), InvalidNhsNumber),
                      (nameof(NameTypo), NameTypo), (nameof(DobTransposed), DobTransposed), (nameof(PostcodeChanged), PostcodeChanged),
                      (nameof(DuplicateRow), DuplicateRow), (nameof(LateArrival), LateArrival),

@@ -32,7 +32,19 @@ public static class LinkageBenchmark
                    CAST(floor(random() * 60000) AS INTEGER) AS pc, CASE WHEN random() < 0.5 THEN 1 ELSE 2 END AS sex
             FROM range({people + outsiders}) t(i);
 
-            CREATE MACRO bench_tokens(g, gi, f, sx, dob, pc, sex) AS STRUCT_PACK(
+            -- Name bigram sets shaped like the real ones (8 of 784 bits set); a typo replaces two bigrams.
+            CREATE TABLE bench_bloom AS
+            WITH pos AS (
+              SELECT kind, id, typo, CAST(hash(kind, id, k, CASE WHEN typo AND k < 2 THEN 1 ELSE 0 END) % 784 AS INTEGER) AS pos
+              FROM (SELECT 'g' AS kind, i AS id FROM range(2000) t(i) UNION ALL SELECT 'f', i FROM range(30000) t(i)) n,
+                   (SELECT unnest([false, true]) AS typo) y, range(8) r(k)),
+            words AS (
+              SELECT kind, id, typo, w.word,
+                     coalesce(bit_or(CASE WHEN pos // 64 = w.word THEN (1::UBIGINT) << (pos % 64) END), 0::UBIGINT) AS bits
+              FROM pos, range(13) w(word) GROUP BY ALL)
+            SELECT kind, id, typo, string_agg(lower(lpad(hex(bits), 16, '0')), '' ORDER BY word) AS bloom FROM words GROUP BY ALL;
+
+            CREATE MACRO bench_tokens(g, gi, f, sx, dob, pc, sex, gb, fb) AS STRUCT_PACK(
               given := CASE WHEN g IS NOT NULL THEN md5('given:' || g) END,
               family := md5('family:' || f), soundex := md5('soundex:' || sx),
               initial := CASE WHEN gi IS NOT NULL THEN md5('initial:' || gi) END,
@@ -40,14 +52,18 @@ public static class LinkageBenchmark
               dob_swapped := CASE WHEN day(dob) <= 12 AND day(dob) <> month(dob) THEN md5('dob:' || make_date(year(dob), day(dob), month(dob))) END,
               postcode := CASE WHEN pc IS NOT NULL THEN md5('postcode:' || pc) END,
               sector := CASE WHEN pc IS NOT NULL THEN md5('sector:' || (pc // 20)) END,
+              given_soundex := CASE WHEN gi IS NOT NULL THEN md5('gsoundex:' || gi || '/' || (hash(g) % 7)) END,
+              given_bloom := gb, family_bloom := fb,
               sex := CAST(sex AS VARCHAR));
 
             CREATE TABLE pl_person_tokens AS
-            SELECT person_id, UNNEST(bench_tokens(g, g % 20, f, f // 3, dob, pc, sex))
-            FROM bench_people WHERE person_id < {people}
+            SELECT person_id, person_id AS set_order, UNNEST(bench_tokens(g, g % 20, f, f // 3, dob, pc, sex, gb.bloom, fb.bloom))
+            FROM bench_people JOIN bench_bloom gb ON gb.kind = 'g' AND gb.id = g AND NOT gb.typo JOIN bench_bloom fb ON fb.kind = 'f' AND fb.id = f AND NOT fb.typo
+            WHERE person_id < {people}
             UNION ALL
-            SELECT person_id, UNNEST(bench_tokens(g, g % 20, f, f // 3, dob, (pc + 977) % 60000, sex))
-            FROM bench_people WHERE person_id < {people} AND person_id % 10 = 3;
+            SELECT person_id, {people} + person_id AS set_order, UNNEST(bench_tokens(g, g % 20, f, f // 3, dob, (pc + 977) % 60000, sex, gb.bloom, fb.bloom))
+            FROM bench_people JOIN bench_bloom gb ON gb.kind = 'g' AND gb.id = g AND NOT gb.typo JOIN bench_bloom fb ON fb.kind = 'f' AND fb.id = f AND NOT fb.typo
+            WHERE person_id < {people} AND person_id % 10 = 3;
 
             CREATE TABLE bench_truth AS
             SELECT i AS record_key,
@@ -68,8 +84,11 @@ public static class LinkageBenchmark
                           WHEN t.r3 < 0.07 THEN CAST(floor(t.r4 * 60000) AS INTEGER)
                           WHEN p.person_id % 10 = 3 AND t.r5 < 0.5 THEN (p.pc + 977) % 60000
                           ELSE p.pc END,
-                     p.sex))
-            FROM bench_truth t JOIN bench_people p USING (person_id);
+                     p.sex,
+                     CASE WHEN t.r6 >= 0.01 THEN gb.bloom END, fb.bloom))
+            FROM bench_truth t JOIN bench_people p USING (person_id)
+            JOIN bench_bloom gb ON gb.kind = 'g' AND gb.id = p.g AND gb.typo = (t.r1 < 0.03)
+            JOIN bench_bloom fb ON fb.kind = 'f' AND fb.id = p.f AND fb.typo = (t.r1 BETWEEN 0.5 AND 0.53);
             """);
         var generate = clock.Elapsed.TotalSeconds;
         Console.WriteLine($"generated {people:N0} people ({DuckDb.Scalar<long>(db, "SELECT count(*) FROM pl_person_tokens"):N0} token sets) and {records:N0} records in {generate:F1} s");
@@ -87,6 +106,7 @@ public static class LinkageBenchmark
         var linked = DuckDb.Scalar<long>(db, "SELECT count(*) FROM pl_record_profile rp JOIN pl_decision d USING (profile_key) WHERE d.decision = 'probabilistic'");
         var correct = DuckDb.Scalar<long>(db, "SELECT count(*) FROM pl_record_profile rp JOIN pl_decision d USING (profile_key) JOIN bench_truth t USING (record_key) WHERE d.decision = 'probabilistic' AND d.person_id = t.person_id");
         var matchable = DuckDb.Scalar<long>(db, $"SELECT count(*) FROM bench_truth WHERE person_id < {people}");
+        var blocked = DuckDb.Scalar<long>(db, $"SELECT count(*) FROM bench_truth t JOIN pl_record_profile rp USING (record_key) SEMI JOIN pl_pairs x ON x.profile_key = rp.profile_key AND x.person_id = t.person_id WHERE t.person_id < {people}");
         var t = result.Times;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
             linkage of {records:N0} records ({result.RecordProfiles:N0} token sets) against {people:N0} people: {total:F1} s wall, {records / total:N0} records/s
@@ -98,7 +118,10 @@ public static class LinkageBenchmark
               scoring    {t.Scoring,6:F1} s
               decision   {t.Decision,6:F1} s
             decisions: {result.Linked:N0} token sets linked ({result.Uncertain:N0} uncertain), {result.Provisional:N0} provisional
-            precision {(double)correct / Math.Max(1, linked):F4}, recall {(double)correct / Math.Max(1, matchable):F4} ({correct:N0} of {matchable:N0} records whose person is in the index)
+            blocking rules: {string.Join(", ", result.Blocking.Select(b => $"{b.Rule} (pass {b.Pass}) {b.Pairs:N0} pairs" + (b.Cap is { } cap ? $", cap {cap}: {b.RecordProfilesOverCap:N0} token sets over it" : "")))}
+            second pass: {result.SecondPassProfiles:N0} token sets left provisional by pass 1, {result.SecondPassLinked:N0} linked by it
+            comparisons left out (no information): {string.Join(", ", result.Model.Comparisons.Where((_, i) => !result.Model.Used[i]).Select(c => c.Name).DefaultIfEmpty("none"))}
+            blocking recall {(double)blocked / Math.Max(1, matchable):F4}; precision {(double)correct / Math.Max(1, linked):F4}, recall {(double)correct / Math.Max(1, matchable):F4} ({correct:N0} of {matchable:N0} records whose person is in the index)
             plain DuckDB exact join on name + date of birth: {baseline:F2} s; probabilistic linkage takes {total / Math.Max(baseline, 1e-9):F1}x as long
             peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024 / 1024:F2} GB
             """));

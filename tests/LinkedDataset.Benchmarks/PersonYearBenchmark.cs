@@ -55,7 +55,7 @@ public static class PersonYearBenchmark
         File.Delete(output);
     }
 
-    private static void Generate(long people, string folder, DuckDbLimits limits)
+    internal static void Generate(long people, string folder, DuckDbLimits limits)
     {
         Directory.CreateDirectory(folder);
         using var db = DuckDb.OpenInMemory(limits);

@@ -24,17 +24,20 @@ public static class CohortCommand
         {
             file, snapshot, data, memory,
         };
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.RunOn(parse, data, DatasetAccess.Write, layout =>
         {
-            var layout = new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!));
             var result = AnsiConsole.Status().Start("Building the cohort…", _ => CohortRunner.Run(new CohortRunOptions(
                 layout, parse.GetValue(file)!, parse.GetValue(snapshot), Limits: new DuckDbLimits(Math.Max(1, Environment.ProcessorCount), parse.GetValue(memory)!))));
             AnsiConsole.MarkupLine(Markup.Escape($"Cohort {result.Name} on snapshot {result.Provenance.SnapshotId}: {Count(result.Aggregates.People)} people ({result.Seconds:F1} s)."));
             var table = new Table().AddColumns("step", "rule", "people", "excluded", "events", "excluded", "pass alone (people)");
             foreach (var row in result.Aggregates.Attrition)
             {
-                table.AddRow(row.Step.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape($"{row.Kind}: {row.Rule}"), Count(row.People), Count(row.PeopleExcluded),
-                    Count(row.Events), Count(row.EventsExcluded), Count(row.PeoplePassingAlone));
+                // Cells are markup to Spectre: escape them ("[REDACTED]" would read as a tag).
+                table.AddRow(new[]
+                {
+                    row.Step.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{row.Kind}: {row.Rule}", Count(row.People), Count(row.PeopleExcluded),
+                    Count(row.Events), Count(row.EventsExcluded), Count(row.PeoplePassingAlone),
+                }.Select(Markup.Escape).ToArray());
             }
 
             AnsiConsole.Write(table);

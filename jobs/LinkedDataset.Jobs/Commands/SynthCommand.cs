@@ -17,7 +17,7 @@ public static class SynthCommand
         var endMonth = new Option<string>("--end-month") { Description = "Last month of extracts, YYYY-MM.", DefaultValueFactory = _ => "2026-03" };
         var output = new Option<string>("--out") { Description = "Folder for the extracts: <out>/<feed>/<feed>_<provider>_<YYYY-MM>.csv.", Required = true };
         var truth = new Option<string?>("--truth") { Description = "Folder for the truth files (true person per row, true effects, fault log). Default: <out>/_truth." };
-        var scenario = new Option<string?>("--scenario") { Description = "YAML file of fault rates and intervention parameters (referral rate, true effects)." };
+        var scenario = new Option<string?>("--scenario") { Description = "YAML file of fault rates and intervention parameters (referral rate, true effects), or 'hard': heavy identity corruption for testing linkage." };
 
         var command = new Command("synth", "Generate a realistic synthetic Kent-like population and its monthly extracts for every feed, in the identifiable form, with a truth file beside them.")
         {

@@ -81,7 +81,7 @@ public static class CohortParser
 
         var sex = node.Optional("sex")?.Items().Select(s => s.OneOf(["female", "male", "indeterminate", "not known"])).ToList() ?? [];
         var quintiles = node.Optional("imd_quintile")?.Items().Select(q => q.Int(1, 5)).ToList() ?? [];
-        List<string> Texts(string key) => node.Optional(key)?.Items().Select(i => i.Text()).ToList() ?? [];
+        List<string> Texts(string key) => node.Optional(key)?.Items().Select(i => i.FreeText()).ToList() ?? [];
         return new PopulationSpec(from, to, min, max, sex, Texts("district"), Texts("lsoa"), quintiles, Texts("practice"));
     }
 

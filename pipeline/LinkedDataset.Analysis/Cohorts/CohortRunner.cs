@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Disclosure;
 using LinkedDataset.Pipeline.Marts;
@@ -88,5 +87,6 @@ public static class CohortRunner
         ReportFiles.WriteCsv(Path.Combine(folder, "costs_by_setting.csv"), ["setting", "people", "events", "cost_gbp_thousands", "cost_per_person_gbp"],
             a.Costs.Select(r => new[] { r.Setting, N(r.People), N(r.Events), N(r.CostThousands), r.CostPerPerson?.ToString("0", CultureInfo.InvariantCulture) ?? "[REDACTED]" }));
         File.WriteAllText(Path.Combine(folder, "provenance.json"), JsonSerializer.Serialize(provenance, Json));
+        CohortHtml.Build(definition, a, provenance).Save(Path.Combine(folder, "report.html"));
     }
 }

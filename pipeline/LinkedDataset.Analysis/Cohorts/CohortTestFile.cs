@@ -47,7 +47,13 @@ public static class CohortTestParser
         DateOnly Fixed(DefinitionNode n) => n.Date().Fixed ?? throw n.Error("must be a date YYYY-MM-DD here.");
         var window = new DataWindow(Fixed(data.Required("start")), Fixed(data.Required("end")));
         var feeds = FeedSchemaLoader.LoadAll();
-        var people = root.Required("people").Items().Select(p => Person(p, feeds)).ToList();
+        // "copies: N" stands for N identical people with ids id, id+1, … (a crowd for percentiles such as the top 5 % by cost).
+        var people = root.Required("people").Items().SelectMany(p =>
+        {
+            var person = Person(p, feeds);
+            var copies = p.Optional("copies")?.Int(1, 10_000) ?? 1;
+            return Enumerable.Range(0, copies).Select(i => person with { Id = person.Id + i });
+        }).ToList();
         foreach (var duplicate in people.GroupBy(p => p.Id).Where(g => g.Count() > 1))
         {
             throw root.Required("people").Error($"person {duplicate.Key} is listed twice.");
@@ -58,7 +64,7 @@ public static class CohortTestParser
 
     private static TestPerson Person(DefinitionNode p, IReadOnlyDictionary<string, FeedSchema> feeds)
     {
-        p.Keys("id", "born", "sex", "district", "lsoa", "imd_quintile", "practice", "registered", "died", "events", "person_year", "expect");
+        p.Keys("id", "copies", "born", "sex", "district", "lsoa", "imd_quintile", "practice", "registered", "died", "events", "person_year", "expect");
         var born = p.Required("born", "birth month YYYY-MM").Text();
         if (!DateOnly.TryParseExact(born + "-01", "yyyy-MM-dd", out _))
         {

@@ -190,6 +190,15 @@ public sealed class DefinitionNode
             : throw Error($"'{text}' must be 1-64 lower-case letters, digits, '-' or '_'.");
     }
 
+    /// <summary>A district, LSOA or practice code: letters, digits, spaces and <c>- ' . &amp;</c> only (it is compared with snapshot values).</summary>
+    public string FreeText()
+    {
+        var text = Text();
+        return text.Length is > 0 and <= 64 && char.IsAsciiLetterOrDigit(text[0]) && text.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '-' or '\'' or '.' or '&')
+            ? text
+            : throw Error($"'{text}' is not a district, LSOA or practice code (letters, digits, spaces and - ' . & only).");
+    }
+
     /// <summary>A date: <c>YYYY-MM-DD</c>, or an anchor to the snapshot's data (<see cref="DateSpec"/>).</summary>
     public DateSpec Date() => DateSpec.TryParse(Text()) ?? throw Error(
         $"'{Text()}' is not a date; write YYYY-MM-DD, or data_start / data_end with an optional offset such as 'data_end - 12 months' or 'data_start + 365 days'.");

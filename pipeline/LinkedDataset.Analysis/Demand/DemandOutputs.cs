@@ -51,6 +51,7 @@ public static class DemandOutputs
         Csv("baseline.csv", ["age_band", "sex", "split_value", "rates_from", "people", "person_years", "setting", "activity", "rate_per_1000", "rate_low_95", "rate_high_95"],
             BaselineRows(baseline, SdcPolicy.Default));
         var provenancePath = Path.Combine(folder, "provenance.json");
+        files.Add(DemandReport.Write(Path.Combine(folder, "report.html"), scenario, baseline, runs, provenance));
         File.WriteAllText(provenancePath, JsonSerializer.Serialize(provenance, Json));
         files.Add(provenancePath);
         return files;

@@ -203,5 +203,6 @@ public static class MeasureRunner
         }
 
         File.WriteAllText(Path.Combine(folder, "provenance.json"), JsonSerializer.Serialize(provenance, Json));
+        MeasureHtml.Build(m, values, practices, provenance).Save(Path.Combine(folder, "report.html"));
     }
 }

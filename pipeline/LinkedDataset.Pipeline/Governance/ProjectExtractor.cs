@@ -9,52 +9,27 @@ using LinkedDataset.Pipeline.Storage;
 namespace LinkedDataset.Pipeline.Governance;
 
 /// <summary>
-/// A minimal cohort file (full cohort definitions are a later issue): YAML with a <c>where:</c> SQL
-/// condition on the snapshot's <c>person</c> table, e.g. <c>where: "district = 'Swale' AND birth_month &lt;= '1950-03'"</c>,
-/// and an optional <c>description:</c>. The condition runs on a <see cref="SandboxedSnapshot"/>, so it
-/// can read nothing but the snapshot; statements (<c>COPY</c>, <c>ATTACH</c>, <c>INSTALL</c>, <c>SET</c>, ...)
-/// are refused up front with a clear message rather than a DuckDB syntax error.
+/// The people a release is for: a cohort built from a cohort definition file (by the analysis library,
+/// on a sandboxed connection; definitions hold no SQL) on one snapshot. The extractor takes only the
+/// ids and what to record about where they came from.
 /// </summary>
-public sealed partial record CohortFile(string Where, string? Description)
-{
-    public static CohortFile Load(string path)
-    {
-        var shape = Yaml.Load<Shape>(path);
-        if (string.IsNullOrWhiteSpace(shape.Where) || shape.Where.Contains(';', StringComparison.Ordinal))
-        {
-            throw new PipelineException($"{Path.GetFileName(path)}: needs 'where:', one SQL condition on the person table (no ';'), e.g. where: \"district = 'Swale'\".");
-        }
-
-        // Quoted text ('Swale', "column") is data, not a keyword.
-        var unquoted = QuotedText().Replace(shape.Where, " ");
-        if (StatementKeyword().Match(unquoted) is { Success: true } keyword)
-        {
-            throw new PipelineException(
-                $"{Path.GetFileName(path)}: 'where' uses {keyword.Value.ToUpperInvariant()}, which is not allowed: a cohort condition can only test columns of the person table (no statements, no file or network access, no settings).");
-        }
-
-        return new CohortFile(shape.Where.Trim(), shape.Description);
-    }
-
-    [GeneratedRegex(@"'(?:[^']|'')*'|""(?:[^""]|"""")*""")]
-    private static partial Regex QuotedText();
-
-    [GeneratedRegex(@"\b(COPY|ATTACH|DETACH|INSTALL|LOAD|SET|RESET|PRAGMA|EXPORT|IMPORT|CALL|CREATE|DROP|INSERT|UPDATE|DELETE|ALTER|USE|CHECKPOINT|VACUUM)\b", RegexOptions.IgnoreCase)]
-    private static partial Regex StatementKeyword();
-
-    private sealed record Shape(string? Where, string? Description = null);
-}
+/// <param name="Name">The cohort's name.</param>
+/// <param name="DefinitionFile">The definition file's name.</param>
+/// <param name="DefinitionSha256">SHA-256 of the definition file, recorded with the release.</param>
+/// <param name="SnapshotId">The snapshot the cohort was built on; the release is taken from the same one.</param>
+/// <param name="PersonIds">The cohort's person ids.</param>
+public sealed record ReleaseCohort(string Name, string DefinitionFile, string DefinitionSha256, string SnapshotId, IReadOnlyList<long> PersonIds);
 
 /// <summary>What <c>ldp extract</c> is asked to release.</summary>
 /// <param name="Layout">The dataset folder.</param>
 /// <param name="Key">The pipeline key; project keys are derived from it.</param>
 /// <param name="Project">Project name: lower case letters, digits, '-' and '_'.</param>
-/// <param name="CohortPath">The cohort file (<see cref="CohortFile"/>).</param>
+/// <param name="Cohort">The cohort's people (<see cref="ReleaseCohort"/>).</param>
 /// <param name="Columns"><c>table.column</c> or <c>table.*</c> of the snapshot; <c>person_id</c> is always replaced by <c>project_person_id</c>.</param>
 /// <param name="SnapshotId">The snapshot to release from; default the current one.</param>
 /// <param name="Limits">DuckDB limits.</param>
 public sealed record ProjectExtractOptions(
-    DatasetLayout Layout, PseudonymKey Key, string Project, string CohortPath, IReadOnlyList<string> Columns,
+    DatasetLayout Layout, PseudonymKey Key, string Project, ReleaseCohort Cohort, IReadOnlyList<string> Columns,
     string? SnapshotId = null, DuckDbLimits? Limits = null);
 
 /// <summary>A written release: where, from which snapshot, how many people and rows.</summary>
@@ -82,20 +57,17 @@ public static partial class ProjectExtractor
         }
 
         var columns = ParseColumns(options.Columns);
-        var cohort = CohortFile.Load(options.CohortPath);
-
-        // The user's condition runs only on a sandboxed connection (no file, network or settings
-        // access); the pipeline's own writing below runs on a second connection that never sees it.
-        var (sandbox, snapshotId) = SandboxedSnapshot.Open(options.Layout, options.SnapshotId, options.Limits);
-        List<long> personIds;
-        using (sandbox)
+        var cohort = options.Cohort;
+        if (options.SnapshotId is { } asked && asked != cohort.SnapshotId)
         {
-            CheckColumns(sandbox, columns);
-            personIds = CohortPersonIds(sandbox, cohort, options.CohortPath);
+            throw new PipelineException($"The cohort was built on snapshot {cohort.SnapshotId} but the release asks for {asked}; build it on the same snapshot.");
         }
 
+        var snapshotId = cohort.SnapshotId;
+        var personIds = cohort.PersonIds;
         using var db = DuckDb.OpenInMemory(options.Limits);
         SnapshotReader.CreateViews(db, options.Layout, snapshotId);
+        CheckColumns(db, columns);
         DuckDb.Execute(db, $"CREATE TEMP TABLE cohort_map (person_id BIGINT, {ProjectPersonId} VARCHAR)");
         using (var project = ProjectPseudonymiser(options.Key, options.Project))
         using (var appender = db.CreateAppender("cohort_map"))
@@ -108,7 +80,7 @@ public static partial class ProjectExtractor
             }
         }
 
-        var releaseId = ReleaseId(snapshotId, options.Project, File.ReadAllText(options.CohortPath), columns);
+        var releaseId = ReleaseId(snapshotId, options.Project, cohort.DefinitionSha256, columns);
         var folder = Path.Combine(options.Layout.ProjectExtracts(options.Project), releaseId);
         var temporary = folder + ".tmp";
         if (Directory.Exists(temporary))
@@ -135,8 +107,9 @@ public static partial class ProjectExtractor
                 project = options.Project,
                 release_id = releaseId,
                 snapshot_id = snapshotId,
-                cohort_file = Path.GetFileName(options.CohortPath),
-                cohort_where = cohort.Where,
+                cohort = cohort.Name,
+                cohort_file = cohort.DefinitionFile,
+                cohort_file_sha256 = cohort.DefinitionSha256,
                 columns = columns.ToDictionary(c => c.Key, c => c.Value),
                 person_id = $"{ProjectPersonId}: pseudonym specific to project '{options.Project}'; it does not join to any other project's extract",
             }, new JsonSerializerOptions { WriteIndented = true }));
@@ -150,36 +123,6 @@ public static partial class ProjectExtractor
 
         AuditLog.For(options.Layout).Append(command, AuditWhat.Release, options.Key.KeyId, snapshotId: snapshotId, project: options.Project, releaseId: releaseId);
         return new ProjectExtractResult(options.Project, releaseId, snapshotId, folder, personIds.Count, rows);
-    }
-
-    /// <summary>
-    /// The person ids the cohort's condition selects, run on <paramref name="sandbox"/>. A condition
-    /// that tries to reach outside the snapshot fails with a message saying so, not DuckDB's.
-    /// </summary>
-    private static List<long> CohortPersonIds(DuckDB.NET.Data.DuckDBConnection sandbox, CohortFile cohort, string cohortPath)
-    {
-        var personIds = new List<long>();
-        try
-        {
-            using var command = sandbox.CreateCommand();
-            command.CommandText = $"SELECT person_id FROM person WHERE ({cohort.Where}) ORDER BY person_id";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                personIds.Add(reader.GetInt64(0));
-            }
-        }
-        catch (DuckDB.NET.Data.DuckDBException e) when (e.Message.Contains("Permission Error", StringComparison.OrdinalIgnoreCase)
-                                                          || e.Message.Contains("configuration has been locked", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new PipelineException($"{Path.GetFileName(cohortPath)}: the 'where' condition tried to read a file, reach the network or change a setting, which a cohort file may not do: it can only test the columns of the snapshot's tables.");
-        }
-        catch (DuckDB.NET.Data.DuckDBException e)
-        {
-            throw new PipelineException($"{Path.GetFileName(cohortPath)}: the 'where' condition could not be run on the person table: {e.Message.Split('\n')[0]}");
-        }
-
-        return personIds;
     }
 
     /// <summary>An HMAC under the key derived for <paramref name="project"/>; dispose it after use.</summary>

@@ -26,6 +26,7 @@ public sealed class Pseudonymiser : IDisposable
 
     private readonly HMACSHA256 _hmac;
     private readonly NhsNumberOptions _nhsOptions;
+    private int[]? _permutation;
 
     /// <summary>Creates a pseudonymiser for <paramref name="key"/>.</summary>
     /// <param name="key">The pseudonym key.</param>
@@ -70,11 +71,17 @@ public sealed class Pseudonymiser : IDisposable
     }
 
     /// <summary>The match tokens for probabilistic linkage (see <see cref="MatchTokens"/> for each part).</summary>
-    public MatchTokens MatchTokens(string? givenName, string? familyName, DateOnly? dateOfBirth, string? postcode)
+    /// <param name="givenName">Given name as written.</param>
+    /// <param name="familyName">Family name as written.</param>
+    /// <param name="dateOfBirth">A valid date of birth, or null.</param>
+    /// <param name="postcode">Postcode as written.</param>
+    /// <param name="yearOnly">When <paramref name="dateOfBirth"/> is null: a year of birth still known (an impossible but well-shaped date, <see cref="PseudonymisedForm.YearOfImpossibleDate"/>).</param>
+    public MatchTokens MatchTokens(string? givenName, string? familyName, DateOnly? dateOfBirth, string? postcode, int? yearOnly = null)
     {
         var given = IdentityNormaliser.Name(givenName);
         var family = IdentityNormaliser.Name(familyName);
         var soundex = IdentityNormaliser.Soundex(familyName);
+        var givenSoundex = IdentityNormaliser.Soundex(givenName);
         var fullPostcode = IdentityNormaliser.Postcode(postcode);
         var sector = fullPostcode is null ? null : IdentityNormaliser.PostcodeSector(fullPostcode);
 
@@ -82,13 +89,15 @@ public sealed class Pseudonymiser : IDisposable
         if (dateOfBirth is { } date)
         {
             dob = DateToken(date);
-            Span<char> year = stackalloc char[4];
-            date.Year.TryFormat(year, out var written, "D4", CultureInfo.InvariantCulture);
-            yob = Token("yob:"u8, year[..written]);
+            yob = YearToken(date.Year);
             if (date.Day != date.Month && date.Day <= 12)
             {
                 swapped = DateToken(new DateOnly(date.Year, date.Day, date.Month));
             }
+        }
+        else if (yearOnly is { } year and >= 1 and <= 9999)
+        {
+            yob = YearToken(year);
         }
 
         return new MatchTokens(
@@ -100,7 +109,40 @@ public sealed class Pseudonymiser : IDisposable
             YearOfBirth: yob,
             DateOfBirthSwapped: swapped,
             Postcode: fullPostcode is null ? null : Token("postcode:"u8, fullPostcode),
-            PostcodeSector: sector is null ? null : Token("sector:"u8, sector));
+            PostcodeSector: sector is null ? null : Token("sector:"u8, sector),
+            GivenNamePhonetic: givenSoundex is null ? null : Token("gsoundex:"u8, givenSoundex),
+            GivenNameBloom: given is null ? null : NameBloomFilter.Encode(given, BigramPermutation()),
+            FamilyNameBloom: family is null ? null : NameBloomFilter.Encode(family, BigramPermutation()));
+    }
+
+    /// <summary>
+    /// The keyed permutation of bigram bits (<see cref="NameBloomFilter"/>): bigrams ranked by
+    /// HMAC-SHA256(key, <c>bigram:</c> + bigram). Computed once per pseudonymiser.
+    /// </summary>
+    private int[] BigramPermutation()
+    {
+        if (_permutation is not null)
+        {
+            return _permutation;
+        }
+
+        var ranked = Enumerable.Range(0, NameBloomFilter.Bigrams)
+            .Select(b => (Bigram: b, Hash: Token("bigram:"u8, NameBloomFilter.BigramText(b))))
+            .OrderBy(x => x.Hash, StringComparer.Ordinal).ToList();
+        var permutation = new int[NameBloomFilter.Bigrams];
+        for (var position = 0; position < ranked.Count; position++)
+        {
+            permutation[ranked[position].Bigram] = position;
+        }
+
+        return _permutation = permutation;
+    }
+
+    private string YearToken(int year)
+    {
+        Span<char> text = stackalloc char[4];
+        year.TryFormat(text, out var written, "D4", CultureInfo.InvariantCulture);
+        return Token("yob:"u8, text[..written]);
     }
 
     /// <summary>HMAC-SHA256 of <paramref name="message"/> under <paramref name="key"/> (the full 32 bytes); exposed for RFC 4231 known-answer tests.</summary>

@@ -146,7 +146,7 @@ public sealed class SourcePseudonymiser(IReadOnlyDictionary<string, FeedSchema> 
         string? nhsNumber, string? givenName, string? familyName, string? dateOfBirth, string? postcode, string? uprn, string? sex)
     {
         var dob = PseudonymisedForm.ParseDateOfBirth(dateOfBirth);
-        var tokens = PseudonymisedForm.Values(pseudonymiser.MatchTokens(givenName, familyName, dob, postcode));
+        var tokens = PseudonymisedForm.Values(pseudonymiser.MatchTokens(givenName, familyName, dob, postcode, PseudonymisedForm.YearOfImpossibleDate(dateOfBirth)));
         var lsoa = lookup is not null && PseudonymisedForm.PostcodeLookupKey(postcode) is { } key && lookup.TryGetValue(key, out var code) ? code : null;
         return
         [

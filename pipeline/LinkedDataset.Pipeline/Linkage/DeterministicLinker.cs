@@ -17,7 +17,8 @@ public static class DeterministicLinker
 
     /// <summary>
     /// Assigns <c>person_id</c>s: tokens already in the link table keep theirs; new tokens get the
-    /// next ids in token order, so the same inputs always give the same ids. New ids start above
+    /// next ids in the order their first pmi row was staged (extract id, then row: never the token, so
+    /// the same inputs give the same ids under any key). New ids start above
     /// <paramref name="reservedMaxId"/> (the highest id given to a provisional person).
     /// </summary>
     public static void UpdateLinkTable(DuckDBConnection db, string? existingLinkTable, long reservedMaxId = 0)
@@ -27,8 +28,8 @@ public static class DeterministicLinker
             : "CREATE TABLE link (person_token VARCHAR, person_id BIGINT)");
         DuckDb.Execute(db, $"""
             INSERT INTO link
-            SELECT person_token, greatest((SELECT coalesce(max(person_id), 0) FROM link), {reservedMaxId}) + row_number() OVER (ORDER BY person_token)
-            FROM (SELECT DISTINCT person_token FROM staged_pmi WHERE person_token IS NOT NULL) t
+            SELECT person_token, greatest((SELECT coalesce(max(person_id), 0) FROM link), {reservedMaxId}) + row_number() OVER (ORDER BY first_seen)
+            FROM (SELECT person_token, min(struct_pack(e := extract_id, r := source_row)) AS first_seen FROM staged_pmi WHERE person_token IS NOT NULL GROUP BY person_token) t
             WHERE person_token NOT IN (SELECT person_token FROM link)
             """);
     }

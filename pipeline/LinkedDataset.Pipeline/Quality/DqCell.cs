@@ -38,6 +38,9 @@ public sealed record DqCell
     public long NhsNumbersMissing { get; init; }
     public long NhsNumbersInvalid { get; init; }
 
+    /// <summary>Identity values made missing for linkage by <c>column|reason</c> (the rows staged; see <c>StagingReport.IdentityValuesMadeMissing</c>).</summary>
+    public IReadOnlyDictionary<string, long> IdentityValuesMadeMissing { get; init; } = new Dictionary<string, long>();
+
     /// <summary>Rows removed at publishing as exact copies of the kept row (within the file or across deliveries).</summary>
     public long ExactDuplicates { get; init; }
 

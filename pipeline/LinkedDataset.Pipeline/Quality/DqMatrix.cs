@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dapper;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Landing;
@@ -146,6 +147,7 @@ public static class DqMatrix
             CodeValidity = read == 0 ? null : 1 - (double)reasons.GetValueOrDefault(ValidationSql.Reasons.CodeNotInCodeSet) / read,
             CostPresent = m?.CostPresent, CostRows = m?.CostRows ?? 0, LinkRows = m?.LinkRows ?? 0,
             NhsNumbersMissing = report?.NhsNumbersMissing ?? 0, NhsNumbersInvalid = report?.NhsNumbersInvalid ?? 0,
+            IdentityValuesMadeMissing = report?.IdentityValuesMadeMissing ?? new Dictionary<string, long>(),
             ExactDuplicates = m?.ExactDuplicates ?? 0, ResentRecords = m?.Resent ?? 0,
             ResentInFile = report?.ResentRecordsInFile ?? 0,
             DuplicateRate = staged == 0 ? null : (double)((m?.ExactDuplicates ?? 0) + (report?.ResentRecordsInFile ?? 0)) / staged,
@@ -273,17 +275,6 @@ public static class DqMatrix
         return result;
     }
 
-    private static HashSet<string> ColumnsOf(DuckDBConnection db, string table)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        using var command = db.CreateCommand();
-        command.CommandText = $"SELECT column_name FROM (DESCRIBE {table})";
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
-    }
+    private static HashSet<string> ColumnsOf(DuckDBConnection db, string table) =>
+        db.Query<string>($"SELECT column_name FROM (DESCRIBE {table})").ToHashSet(StringComparer.Ordinal);
 }

@@ -31,7 +31,7 @@ public static class DqReport
         DuckDb.Execute(db, """
             CREATE TABLE dq (snapshot_id VARCHAR, feed VARCHAR, provider VARCHAR, period VARCHAR, status VARCHAR, extract_id VARCHAR, file_name VARCHAR,
               refused_reason VARCHAR, rows_read BIGINT, rows_staged BIGINT, rows_quarantined BIGINT, expected_rows DOUBLE, volume_z DOUBLE, volume_ratio DOUBLE,
-              completeness VARCHAR, min_completeness DOUBLE, code_validity DOUBLE, cost_present DOUBLE, nhs_numbers_missing BIGINT, nhs_numbers_invalid BIGINT,
+              completeness VARCHAR, min_completeness DOUBLE, code_validity DOUBLE, cost_present DOUBLE, nhs_numbers_missing BIGINT, nhs_numbers_invalid BIGINT, identity_values_made_missing VARCHAR,
               exact_duplicates BIGINT, resent_records BIGINT, resent_in_file BIGINT, duplicate_rate DOUBLE, rejection_rate DOUBLE, rejections_by_reason VARCHAR, link_rate DOUBLE, provisional_rate DOUBLE, flags VARCHAR)
             """);
         using (var appender = db.CreateAppender("dq"))
@@ -46,6 +46,7 @@ public static class DqReport
                     .AppendValue(string.Join(";", c.Completeness.Select(k => $"{k.Key}={k.Value.ToString("0.####", CultureInfo.InvariantCulture)}")))
                     .AppendValue(c.Completeness.Count == 0 ? null : c.Completeness.Values.Min())
                     .AppendValue(c.CodeValidity).AppendValue(c.CostPresent).AppendValue(c.NhsNumbersMissing).AppendValue(c.NhsNumbersInvalid)
+                    .AppendValue(string.Join(";", c.IdentityValuesMadeMissing.Select(r => $"{r.Key}={r.Value}")))
                     .AppendValue(c.ExactDuplicates).AppendValue(c.ResentRecords).AppendValue(c.ResentInFile).AppendValue(c.DuplicateRate).AppendValue(c.RejectionRate)
                     .AppendValue(string.Join(";", c.RejectionsByReason.Select(r => $"{r.Key}={r.Value}")))
                     .AppendValue(c.LinkRate).AppendValue(c.ProvisionalRate).AppendValue(string.Join(";", c.Flags));

@@ -77,23 +77,12 @@ public sealed partial class ExtractStager
     private static IReadOnlyList<string> ContentHeader(IReadOnlyList<string> header, FeedForm form) =>
         form == FeedForm.Pseudonymised ? header.Where(h => h == PseudonymisedForm.Sex || !PseudonymisedForm.Columns.Contains(h)).ToList() : header;
 
-    /// <summary>The row failure expression: the schema's checks, plus token and birth month shape for a pseudonymised extract.</summary>
-    private static string FailureSql(FeedSchema schema, IReadOnlySet<string> header, FeedForm form, DateOnly today)
-    {
-        var checks = ValidationSql.FailureExpression(schema, header, today);
-        if (form == FeedForm.Identifiable)
-        {
-            return checks;
-        }
-
-        var tokens = new[] { PseudonymisedForm.PersonToken, PseudonymisedForm.HouseholdToken }.Concat(PseudonymisedForm.MatchTokenColumns)
-            .Where(header.Contains)
-            .Select(c => $"CASE WHEN {Sql.Identifier(c)} IS NOT NULL AND NOT regexp_full_match({Sql.Identifier(c)}, '[0-9a-f]{{32}}') THEN {Sql.Literal(c + "|invalid_token")} END");
-        var birthMonth = header.Contains(PseudonymisedForm.BirthMonth)
-            ? [$"CASE WHEN birth_month IS NOT NULL AND TRY_STRPTIME(birth_month || '-01', '%Y-%m-%d') IS NULL THEN 'birth_month|{ValidationSql.Reasons.InvalidDate}' END"]
-            : Array.Empty<string>();
-        return $"COALESCE({checks}, {string.Join(", ", tokens.Concat(birthMonth).Append("NULL"))})";
-    }
+    /// <summary>
+    /// The row failure expression: the schema's checks. Identity values (tokens, birth month, sex of a
+    /// pseudonymised extract too) were cleaned before (<see cref="CleanIdentity"/>), so they never fail a row.
+    /// </summary>
+    private static string FailureSql(FeedSchema schema, IReadOnlySet<string> header, FeedForm form, DateOnly today, string provider) =>
+        ValidationSql.FailureExpression(schema, header, today, provider);
 
     /// <summary>Identity tokens on table <c>checked</c>: computed for an identifiable extract, taken from the file (empty when absent) for a pseudonymised one.</summary>
     private static void AddIdentityTokens(DuckDBConnection db, PseudonymKey key, IReadOnlySet<string> identity, IReadOnlySet<string> header, FeedForm form)
@@ -119,8 +108,8 @@ public sealed partial class ExtractStager
     private static void AddMatchTokens(DuckDBConnection db, PseudonymKey key, IReadOnlySet<string> identity)
     {
         string[] parts = ["given_name", "family_name", "date_of_birth", "postcode"];
-        var present = parts.Where(identity.Contains).ToList();
-        if (present.Count == 0)
+        var present = parts.Where(identity.Contains).Append(DobYearOnly).ToList();
+        if (present.Count == 1)
         {
             foreach (var column in PseudonymisedForm.MatchTokenColumns)
             {
@@ -131,15 +120,15 @@ public sealed partial class ExtractStager
         }
 
         var tokenColumns = string.Join(", ", PseudonymisedForm.MatchTokenColumns.Select(c => Sql.Identifier(c) + " VARCHAR"));
-        DuckDb.Execute(db, $"CREATE TEMP TABLE match_token_map ({string.Join(", ", present.Select(p => p + " VARCHAR"))}, {tokenColumns})");
-        var distinct = new List<string?[]>();
+        DuckDb.Execute(db, $"CREATE TEMP TABLE match_token_map ({string.Join(", ", present.Select(p => p + (p == DobYearOnly ? " INTEGER" : " VARCHAR")))}, {tokenColumns})");
+        var distinct = new List<object?[]>();
         using (var command = db.CreateCommand())
         {
             command.CommandText = $"SELECT DISTINCT {string.Join(", ", present)} FROM checked WHERE failure IS NULL";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                distinct.Add(present.Select((_, i) => reader.IsDBNull(i) ? null : reader.GetString(i)).ToArray());
+                distinct.Add(present.Select((_, i) => reader.IsDBNull(i) ? null : reader.GetValue(i)).ToArray());
             }
         }
 
@@ -148,19 +137,18 @@ public sealed partial class ExtractStager
         {
             foreach (var values in distinct)
             {
-                string? Part(string name) => present.IndexOf(name) is >= 0 and var i ? values[i] : null;
+                string? Part(string name) => present.IndexOf(name) is >= 0 and var i ? values[i] as string : null;
+                var yearOnly = values[^1] is int year ? year : (int?)null;
                 var tokens = PseudonymisedForm.Values(pseudonymiser.MatchTokens(
-                    Part("given_name"), Part("family_name"), PseudonymisedForm.ParseDateOfBirth(Part("date_of_birth")), Part("postcode")));
+                    Part("given_name"), Part("family_name"), PseudonymisedForm.ParseDateOfBirth(Part("date_of_birth")), Part("postcode"), yearOnly));
                 var row = appender.CreateRow();
                 foreach (var value in values.Concat(tokens))
                 {
-                    if (value is null)
+                    switch (value)
                     {
-                        row.AppendNullValue();
-                    }
-                    else
-                    {
-                        row.AppendValue(value);
+                        case null: row.AppendNullValue(); break;
+                        case int number: row.AppendValue(number); break;
+                        default: row.AppendValue((string)value); break;
                     }
                 }
 

@@ -76,9 +76,10 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
 
         var present = header.ToHashSet();
         var identity = schema.IdentityColumns.Where(c => present.Contains(c.Name)).Select(c => c.Name).ToHashSet();
+        var identityMissing = CleanIdentity(db, schema, present, form, Today(options));
         DuckDb.Execute(db, $"""
             CREATE TABLE checked AS
-            SELECT *, {FailureSql(schema, present, form, Today(options))} AS failure
+            SELECT *, {FailureSql(schema, present, form, Today(options), extract.Provider)} AS failure
             FROM raw
             """);
 
@@ -99,7 +100,10 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
         var withToken = DuckDb.Scalar<long>(db, "SELECT count(*) FROM checked WHERE failure IS NULL AND person_token IS NOT NULL");
         return WithRowCounts(db, schema, header, form, new StagingReport(
             extract.ExtractId, extract.Feed, extract.Provider, extract.Period, extract.FileName, StagingReport.Staged,
-            rowsRead, staged, quarantined, reasons, withToken, schema.Version, options.Key.KeyId, null, warnings, 0));
+            rowsRead, staged, quarantined, reasons, withToken, schema.Version, options.Key.KeyId, null, warnings, 0)
+        {
+            IdentityValuesMadeMissing = identityMissing,
+        });
     }
 
     /// <summary>Loads the file as text columns into table <c>raw</c>, numbering rows as in the file (1 = first data row).</summary>

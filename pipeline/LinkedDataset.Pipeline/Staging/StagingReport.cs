@@ -36,6 +36,13 @@ public sealed record StagingReport(
     /// <summary>Staged rows whose NHS number fails the format or Modulus 11 check: left to probabilistic linkage, not rejected.</summary>
     public long NhsNumbersInvalid { get; init; }
 
+    /// <summary>
+    /// Identity values made missing for linkage, by <c>column|reason</c> (<see cref="IdentityReasons"/>):
+    /// an impossible date of birth, an unknown sex code, a postcode that is not UK-shaped, a bad UPRN
+    /// or token. Not rejections: the row stages without that identifier.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> IdentityValuesMadeMissing { get; init; } = new Dictionary<string, long>();
+
     /// <summary>Staged rows identical in every column to an earlier row of the same file (removed at publishing, see README).</summary>
     public long ExactDuplicateRows { get; init; }
 

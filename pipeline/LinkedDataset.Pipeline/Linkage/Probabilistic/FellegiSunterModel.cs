@@ -6,9 +6,16 @@ namespace LinkedDataset.Pipeline.Linkage.Probabilistic;
 /// </summary>
 public sealed record FellegiSunterModel(IReadOnlyList<Comparison> Comparisons, double[][] M, double[][] U)
 {
-    /// <summary>log2(m/u) of <paramref name="level"/> of comparison <paramref name="comparison"/>; 0 for a missing value (level -1).</summary>
+    /// <summary>
+    /// Whether each comparison is in the model. A comparison with no information in the data (every
+    /// pair missing it, or only one level ever seen: every record of unknown sex, say) is left out:
+    /// its m and u would be the starting values, shown as if estimated. Default: all used.
+    /// </summary>
+    public IReadOnlyList<bool> Used { get; init; } = Comparisons.Select(_ => true).ToArray();
+
+    /// <summary>log2(m/u) of <paramref name="level"/> of comparison <paramref name="comparison"/>; 0 for a missing value (level -1) or a comparison left out.</summary>
     public double Weight(int comparison, int level) =>
-        level < 0 ? 0 : Math.Log2(M[comparison][level] / U[comparison][level]);
+        level < 0 || !Used[comparison] ? 0 : Math.Log2(M[comparison][level] / U[comparison][level]);
 
     /// <summary>The match probability of a total match weight (prior included), 2^w / (1 + 2^w).</summary>
     public static double Probability(double weight) => 1 / (1 + Math.Pow(2, -weight));

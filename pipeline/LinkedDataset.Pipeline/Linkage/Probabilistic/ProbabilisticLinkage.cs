@@ -32,10 +32,12 @@ public static class ProbabilisticLinkage
     [
         ("given", "mt_given_name"), ("family", "mt_family_name"), ("soundex", "mt_family_soundex"), ("initial", "mt_first_initial"),
         ("dob", "mt_dob"), ("yob", "mt_yob"), ("dob_swapped", "mt_dob_swapped"), ("postcode", "mt_postcode"), ("sector", "mt_postcode_sector"),
+        ("given_soundex", "mt_given_soundex"), ("given_bloom", "mt_given_bloom"), ("family_bloom", "mt_family_bloom"),
     ];
 
-    private static readonly string TokenSelect =
-        string.Join(", ", TokenMap.Select(t => $"CAST(s.{t.Column} AS VARCHAR) AS {t.Token}")) +
+    /// <summary>The linker's token columns from a staged table (a token column an older extract lacks is missing).</summary>
+    private static string TokenSelect(DuckDBConnection db, string feed) =>
+        string.Join(", ", TokenMap.Select(t => HasColumn(db, feed, t.Column) ? $"CAST(s.{t.Column} AS VARCHAR) AS {t.Token}" : $"NULL::VARCHAR AS {t.Token}")) +
         ", CASE WHEN CAST(s.sex AS VARCHAR) IN ('1', '2') THEN CAST(s.sex AS VARCHAR) END AS sex";
 
     /// <summary>Runs the pass. <c>link_history</c> and <c>provisional_person</c> must be loaded (<see cref="LinkHistory.Load"/>).</summary>
@@ -45,15 +47,15 @@ public static class ProbabilisticLinkage
     {
         DuckDb.Execute(db, "CREATE OR REPLACE TABLE pl_link AS SELECT l.person_token, l.person_id FROM link l SEMI JOIN person USING (person_id)");
         DuckDb.Execute(db, HasTokens(db, "pmi")
-            ? $"CREATE OR REPLACE TABLE pl_person_tokens AS SELECT l.person_id, {TokenSelect} FROM staged_pmi s JOIN pl_link l USING (person_token)"
-            : "CREATE OR REPLACE TABLE pl_person_tokens AS SELECT NULL::BIGINT AS person_id, " + string.Join(", ", Comparisons.TokenColumns.Select(c => $"NULL::VARCHAR AS {c}")) + " LIMIT 0");
+            ? $"CREATE OR REPLACE TABLE pl_person_tokens AS SELECT l.person_id, row_number() OVER (ORDER BY s.extract_id, s.source_row) AS set_order, {TokenSelect(db, "pmi")} FROM staged_pmi s JOIN pl_link l USING (person_token)"
+            : "CREATE OR REPLACE TABLE pl_person_tokens AS SELECT NULL::BIGINT AS person_id, NULL::BIGINT AS set_order, " + string.Join(", ", Comparisons.TokenColumns.Select(c => $"NULL::VARCHAR AS {c}")) + " LIMIT 0");
 
         var sources = activityFeeds.Where(f => HasTokens(db, f)).Select(f =>
         {
             var schema = schemas[f];
             return $"""
                 SELECT '{f}' AS feed, s.extract_id, s.source_row, s.provider_code, CAST(s.{Sql.Identifier(schema.RecordId)} AS VARCHAR) AS record_id,
-                       s.birth_month, s.lsoa11cd, {TokenSelect}
+                       s.birth_month, s.lsoa11cd, {TokenSelect(db, f)}
                 FROM staged_{f} s LEFT JOIN pl_link l USING (person_token) WHERE l.person_id IS NULL
                 """;
         }).ToList();
@@ -111,16 +113,16 @@ public static class ProbabilisticLinkage
             WHERE d.decision = '{FellegiSunterLinker.Provisional}' AND d.profile_key NOT IN (SELECT profile_key FROM provisional_person)
               AND pp.profile_key NOT IN (SELECT profile_key FROM pl_decision WHERE decision = '{FellegiSunterLinker.Provisional}')
             GROUP BY d.profile_key HAVING count(DISTINCT h.person_id) = 1
-            QUALIFY row_number() OVER (PARTITION BY min(h.person_id) ORDER BY d.profile_key) = 1;
+            QUALIFY row_number() OVER (PARTITION BY min(h.person_id) ORDER BY min(d.first_record)) = 1;
             UPDATE provisional_person SET profile_key = r.profile_key FROM pl_reuse r WHERE provisional_person.person_id = r.person_id;
             """);
         DuckDb.Execute(db, $"""
             INSERT INTO provisional_person
             SELECT profile_key,
                    greatest((SELECT coalesce(max(person_id), 0) FROM link), (SELECT coalesce(max(person_id), 0) FROM provisional_person))
-                     + row_number() OVER (ORDER BY profile_key),
+                     + row_number() OVER (ORDER BY first_record),
                    {Sql.Literal(snapshotId)}
-            FROM (SELECT DISTINCT profile_key FROM pl_decision WHERE decision = '{FellegiSunterLinker.Provisional}') d
+            FROM (SELECT profile_key, first_record FROM pl_decision WHERE decision = '{FellegiSunterLinker.Provisional}') d
             WHERE profile_key NOT IN (SELECT profile_key FROM provisional_person);
 
             CREATE OR REPLACE TABLE pl_new AS
@@ -210,6 +212,8 @@ public static class ProbabilisticLinkage
             """);
     }
 
-    private static bool HasTokens(DuckDBConnection db, string feed) =>
-        DuckDb.Scalar<long>(db, $"SELECT count(*) FROM information_schema.columns WHERE table_name = 'staged_{feed}' AND column_name = 'mt_dob'") > 0;
+    private static bool HasTokens(DuckDBConnection db, string feed) => HasColumn(db, feed, "mt_dob");
+
+    private static bool HasColumn(DuckDBConnection db, string feed, string column) =>
+        DuckDb.Scalar<long>(db, $"SELECT count(*) FROM information_schema.columns WHERE table_name = 'staged_{feed}' AND column_name = {Sql.Literal(column)}") > 0;
 }

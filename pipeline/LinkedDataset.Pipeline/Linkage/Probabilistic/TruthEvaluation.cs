@@ -12,6 +12,15 @@ namespace LinkedDataset.Pipeline.Linkage.Probabilistic;
 /// <param name="CorrectCertain">Of those, rows linked to their true person.</param>
 public sealed record TruthEvaluationResult(long NeedingLinkage, long Linked, long Correct, long LinkedCertain, long CorrectCertain)
 {
+    /// <summary>Of the rows needing linkage, those whose true person some blocking rule (either pass) paired them with; null when the snapshot has no candidates file.</summary>
+    public long? WithTrueCandidate { get; init; }
+
+    /// <summary>Blocking recall: the share of rows needing linkage that some rule paired with their true person.</summary>
+    public double? BlockingRecall => WithTrueCandidate is { } n ? (NeedingLinkage == 0 ? 1 : (double)n / NeedingLinkage) : null;
+
+    /// <summary>The true missed-match rate: rows needing linkage not linked to their true person.</summary>
+    public double MissedRate => 1 - Recall;
+
     public double Precision => Linked == 0 ? 1 : (double)Correct / Linked;
 
     public double Recall => NeedingLinkage == 0 ? 1 : (double)Correct / NeedingLinkage;
@@ -37,6 +46,10 @@ public static class TruthEvaluation
             SELECT DISTINCT r.person_id, t.person_key FROM registration r
             JOIN truth t ON t.feed = 'pmi' AND t.provider_code = r.practice_code AND t.record_id = CAST(r.registration_id AS VARCHAR);
             """);
+        var candidates = Path.Combine(layout.Snapshot(snapshotId), LinkageReport.CandidatesFile);
+        DuckDb.Execute(db, File.Exists(candidates)
+            ? $"CREATE TABLE candidates AS SELECT feed, provider_code, record_id, person_id FROM read_parquet({Sql.Path(candidates)})"
+            : "CREATE TABLE candidates (feed VARCHAR, provider_code VARCHAR, record_id VARCHAR, person_id BIGINT)");
         var feeds = FeedSchemaLoader.FeedNames.Where(f => f != "pmi").ToList();
         var rows = string.Join("\nUNION ALL\n", feeds.Select(f =>
             $"SELECT '{f}' AS feed, provider_code, CAST({Sql.Identifier(schemas[f].RecordId)} AS VARCHAR) AS record_id, person_id, link_method, match_uncertain FROM {f}"));
@@ -45,7 +58,9 @@ public static class TruthEvaluation
             WITH rows AS ({rows}),
             judged AS (
               SELECT x.link_method, x.match_uncertain, t.person_key AS truth_key, pt.person_key AS linked_key,
-                     EXISTS (SELECT 1 FROM person_truth q WHERE q.person_key = t.person_key) AS in_index
+                     EXISTS (SELECT 1 FROM person_truth q WHERE q.person_key = t.person_key) AS in_index,
+                     EXISTS (SELECT 1 FROM candidates c JOIN person_truth q ON q.person_id = c.person_id
+                             WHERE c.feed = x.feed AND c.provider_code = x.provider_code AND c.record_id = x.record_id AND q.person_key = t.person_key) AS candidate
               FROM rows x JOIN truth t ON t.feed = x.feed AND t.provider_code = x.provider_code AND t.record_id = x.record_id
               LEFT JOIN person_truth pt ON pt.person_id = x.person_id
               WHERE x.link_method <> 'deterministic')
@@ -53,11 +68,15 @@ public static class TruthEvaluation
                    count(*) FILTER (link_method = 'probabilistic'),
                    count(*) FILTER (link_method = 'probabilistic' AND linked_key = truth_key),
                    count(*) FILTER (link_method = 'probabilistic' AND NOT match_uncertain),
-                   count(*) FILTER (link_method = 'probabilistic' AND NOT match_uncertain AND linked_key = truth_key)
+                   count(*) FILTER (link_method = 'probabilistic' AND NOT match_uncertain AND linked_key = truth_key),
+                   count(*) FILTER (in_index AND candidate)
             FROM judged
             """;
         using var reader = command.ExecuteReader();
         reader.Read();
-        return new TruthEvaluationResult(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+        return new TruthEvaluationResult(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4))
+        {
+            WithTrueCandidate = File.Exists(candidates) ? reader.GetInt64(5) : null,
+        };
     }
 }

@@ -4,7 +4,7 @@ using LinkedDataset.Tests.Support;
 
 namespace LinkedDataset.Tests.Integration.Governance;
 
-/// <summary>A published five-person snapshot and a development key file in a private home folder, shared by the tests.</summary>
+/// <summary>A published five-person snapshot (with its marts, built by the run), and a development key file in a private home folder, shared by the tests.</summary>
 public sealed class ExtractSandboxFixture : IDisposable
 {
     public ExtractSandboxFixture()
@@ -31,62 +31,55 @@ public sealed class ExtractSandboxFixture : IDisposable
 }
 
 /// <summary>
-/// <c>ldp extract</c>'s cohort condition runs on a sandboxed DuckDB connection: as a user (or an
-/// attacker with write access to a cohort file) types it, no condition reads a file, writes one,
-/// attaches a database, installs an extension or changes a setting.
+/// <c>ldp extract --cohort FILE</c> takes cohort definition files (YAML, no SQL), as a user types it: the
+/// cohort is built on the sandboxed snapshot and only its person ids reach the extractor. The old
+/// <c>where:</c> SQL condition is refused, and a value that tries to smuggle SQL is refused before any query.
 /// </summary>
 public sealed class ExtractSandboxTests(ExtractSandboxFixture fixture) : IClassFixture<ExtractSandboxFixture>
 {
-    private LdpOutput Extract(string project, string where)
+    private LdpOutput Extract(string project, string cohortYaml)
     {
         var cohort = fixture.Folder.Combine(project + ".yaml");
-        File.WriteAllText(cohort, "where: \"" + where.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"\n");
+        File.WriteAllText(cohort, cohortYaml);
         return LdpProcess.Run(
             new Dictionary<string, string> { ["HOME"] = fixture.Home },
             "extract", "--data", fixture.Layout.Root, "--key-file", fixture.KeyFile, "--project", project, "--cohort", cohort, "--columns", "person.sex");
     }
 
     [Fact]
-    public void Extract_RunsAnOrdinaryCondition_OnTheSandboxedSnapshot()
+    public void Extract_ReleasesTheCohortOfADefinitionFile()
     {
         // Persons 1, 3 and 5 of the fixture have sex 1 (1 + i % 2 for i = 0, 2, 4).
-        var output = Extract("ordinary", "sex = '1'");
+        var output = Extract("ordinary", """
+            name: men
+            population: { registered_on: data_start, sex: [male] }
+            index: { date: data_start }
+            """);
 
         output.ExitCode.Should().Be(0, output.ToString());
         output.Stdout.Should().Contain("3 people").And.Contain("person 3 rows");
     }
 
-    [Theory]
-    [InlineData("EXISTS (SELECT 1 FROM read_blob('{key}') WHERE substr(content::VARCHAR, 1, 1) = '0')")]
-    [InlineData("person_id IN (SELECT 1 FROM read_csv('/etc/passwd'))")]
-    [InlineData("person_id IN (SELECT 1 FROM read_parquet('{data}/linkage/link_table.parquet'))")]
-    public void Extract_FailsSafe_WhenTheConditionReadsAFile(string where)
+    [Fact]
+    public void Extract_RefusesTheOldSqlWhere_WithOneLineNamingTheField()
     {
-        var outFile = fixture.Folder.Combine("escape.out");
-        var sql = where.Replace("{key}", fixture.DevKeyFile).Replace("{data}", fixture.Layout.Root).Replace("{out}", outFile);
-
-        var output = Extract("escape", sql);
+        var output = Extract("old", "where: \"person_id IN (SELECT 1 FROM read_csv('/etc/passwd'))\"\n");
 
         output.ExitCode.Should().NotBe(0, output.ToString());
-        output.All.Should().Contain("escape.yaml: the 'where' condition tried to read a file").And.NotContain("   at ", "one clear line, no stack trace");
-        output.All.Should().NotContain("00112233", "nothing of the key file is printed");
-        File.Exists(outFile).Should().BeFalse();
-        Directory.Exists(Path.Combine(fixture.Layout.Root, "extracts", "escape")).Should().BeFalse("nothing is released");
+        output.All.Should().Contain("old.yaml: line 1: where: unknown field 'where'").And.NotContain("   at ", "one clear line, no stack trace");
+        Directory.Exists(Path.Combine(fixture.Layout.Root, "extracts", "old")).Should().BeFalse("nothing is released");
     }
 
     [Theory]
-    [InlineData("COPY (SELECT 1) TO '{out}'", "COPY")]
-    [InlineData("ATTACH '{out}' AS other", "ATTACH")]
-    [InlineData("INSTALL httpfs", "INSTALL")]
-    [InlineData("true) OR (SET enable_external_access = true", "SET")]
-    public void Extract_RefusesAStatement_NamingIt(string where, string keyword)
+    [InlineData("district: [\"x') OR true --\"]", "line 2: population.district[1]")]
+    [InlineData("sex: [\"male' OR '1'='1\"]", "line 2: population.sex[1]")]
+    public void Extract_RefusesAValueThatLooksLikeSql_BeforeAnyQuery(string filter, string where)
     {
-        var outFile = fixture.Folder.Combine("statement.out");
-
-        var output = Extract("statement", where.Replace("{out}", outFile));
+        var output = Extract("smuggle", $"name: smuggle\npopulation: {{ registered_on: data_start, {filter} }}\nindex: {{ date: data_start }}\n");
 
         output.ExitCode.Should().NotBe(0, output.ToString());
-        output.All.Should().Contain($"statement.yaml: 'where' uses {keyword}, which is not allowed").And.NotContain("   at ");
-        File.Exists(outFile).Should().BeFalse();
+        output.All.Should().Contain("smuggle.yaml: " + where).And.NotContain("   at ");
+        output.All.Should().NotContain("00112233", "nothing of the key file is printed");
+        Directory.Exists(Path.Combine(fixture.Layout.Root, "extracts", "smuggle")).Should().BeFalse("nothing is released");
     }
 }

@@ -1,3 +1,4 @@
+using LinkedDataset.Analysis.Cohorts;
 using DuckDB.NET.Data;
 using FluentAssertions;
 using LinkedDataset.Pipeline.Common;
@@ -8,6 +9,7 @@ using LinkedDataset.Pipeline.Landing;
 using LinkedDataset.Pipeline.Orchestration;
 using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Staging;
+using LinkedDataset.Pipeline.Marts;
 using LinkedDataset.Pipeline.Storage;
 using LinkedDataset.Tests.Support;
 
@@ -97,11 +99,12 @@ public class GovernanceTests
         var key = TestKeys.Write(folder);
         StageAndPublish(layout, key);
         var cohort = folder.Combine("cohort.yaml");
-        File.WriteAllText(cohort, "description: everyone registered\nwhere: \"first_registered IS NOT NULL\"\n");
+        File.WriteAllText(cohort, "name: everyone\ndescription: everyone registered\npopulation: { registered_on: data_start }\nindex: { date: data_start }\n");
+        var people = CohortRelease.Build(layout, cohort);
         string[] columns = ["person.birth_month,person.sex", "apc.admission_date", "apc.primary_diagnosis"];
 
-        var a = ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "frailty-study", cohort, columns));
-        var b = ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "ae-evaluation", cohort, columns));
+        var a = ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "frailty-study", people, columns));
+        var b = ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "ae-evaluation", people, columns));
 
         a.People.Should().Be(5);
         a.TableRows.Should().BeEquivalentTo(new Dictionary<string, long> { ["person"] = 5, ["apc"] = 3 });
@@ -129,10 +132,11 @@ public class GovernanceTests
         var key = TestKeys.Write(folder);
         StageAndPublish(layout, key);
         var cohort = folder.Combine("cohort.yaml");
-        File.WriteAllText(cohort, "where: \"true\"\n");
+        File.WriteAllText(cohort, "name: everyone\ndescription: everyone registered\npopulation: { registered_on: data_start }\nindex: { date: data_start }\n");
+        var people = CohortRelease.Build(layout, cohort);
 
-        var badName = () => ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "../escape", cohort, ["person.sex"]));
-        var badColumn = () => ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "p1", cohort, ["person.date_of_birth"]));
+        var badName = () => ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "../escape", people, ["person.sex"]));
+        var badColumn = () => ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "p1", people, ["person.date_of_birth"]));
 
         badName.Should().Throw<PipelineException>().WithMessage("*not allowed*");
         badColumn.Should().Throw<PipelineException>().WithMessage("*no column(s) date_of_birth*");
@@ -146,8 +150,9 @@ public class GovernanceTests
         var key = TestKeys.Write(folder, fill: 9);
         StageAndPublish(layout, key);
         var cohort = folder.Combine("cohort.yaml");
-        File.WriteAllText(cohort, "where: \"true\"\n");
-        var release = ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "p1", cohort, ["person.sex", "apc.*"]));
+        File.WriteAllText(cohort, "name: everyone\ndescription: everyone registered\npopulation: { registered_on: data_start }\nindex: { date: data_start }\n");
+        var people = CohortRelease.Build(layout, cohort);
+        var release = ProjectExtractor.Extract(new ProjectExtractOptions(layout, key, "p1", people, ["person.sex", "apc.*"]));
 
         var entries = AuditLog.For(layout).ReadAll();
         entries.Select(e => e.What).Should().Equal(AuditWhat.ExtractStaged, AuditWhat.SnapshotPublished, AuditWhat.Run, AuditWhat.Release);

@@ -10,21 +10,22 @@ public class FellegiSunterTests
     {
         using var db = DuckDb.OpenInMemory();
         var columns = string.Join(", ", Comparisons.TokenColumns.Select(c => $"NULL::VARCHAR AS {c}"));
+        FellegiSunterLinker.CreateMacros(db);
         DuckDb.Execute(db, $"""
-            CREATE TABLE r AS SELECT * REPLACE ({record}) FROM (SELECT {columns});
-            CREATE TABLE p AS SELECT * REPLACE ({person}) FROM (SELECT {columns});
+            CREATE TABLE r AS SELECT *, {FellegiSunterLinker.BloomWords} FROM (SELECT * REPLACE ({record}) FROM (SELECT {columns}));
+            CREATE TABLE p AS SELECT *, {FellegiSunterLinker.BloomWords} FROM (SELECT * REPLACE ({person}) FROM (SELECT {columns}));
             """);
         return DuckDb.Scalar<int>(db, $"SELECT {comparison.LevelSql} FROM r, p");
     }
 
     [Theory]
-    // given name: exact 2, same initial 1, else 0, missing -1
-    [InlineData("given_name", "'ANN' AS given, 'A' AS initial", "'ANN' AS given, 'A' AS initial", 2)]
+    // given name: exact 5, same initial 1, else 0, missing -1 (no Bloom filters here: no fuzzy or swapped level)
+    [InlineData("given_name", "'ANN' AS given, 'A' AS initial", "'ANN' AS given, 'A' AS initial", 5)]
     [InlineData("given_name", "'ANNE' AS given, 'A' AS initial", "'ANN' AS given, 'A' AS initial", 1)]
     [InlineData("given_name", "'BEN' AS given, 'B' AS initial", "'ANN' AS given, 'A' AS initial", 0)]
     [InlineData("given_name", "NULL::VARCHAR AS given, 'A' AS initial", "'ANN' AS given, 'A' AS initial", -1)]
-    // family name: exact 2, soundex 1
-    [InlineData("family_name", "'SMITH' AS family, 'S530' AS soundex", "'SMITH' AS family, 'S530' AS soundex", 2)]
+    // family name: exact 4, soundex 1
+    [InlineData("family_name", "'SMITH' AS family, 'S530' AS soundex", "'SMITH' AS family, 'S530' AS soundex", 4)]
     [InlineData("family_name", "'SMYTH' AS family, 'S530' AS soundex", "'SMITH' AS family, 'S530' AS soundex", 1)]
     [InlineData("family_name", "'JONES' AS family, 'J520' AS soundex", "'SMITH' AS family, 'S530' AS soundex", 0)]
     // date of birth: exact 3, day/month swapped either way 2, year only 1
@@ -33,6 +34,9 @@ public class FellegiSunterTests
     [InlineData("dob", "'1950-04-03' AS dob, '1950' AS yob, '1950-03-04' AS dob_swapped", "'1950-03-04' AS dob, '1950' AS yob, NULL::VARCHAR AS dob_swapped", 2)]
     [InlineData("dob", "'1950-07-30' AS dob, '1950' AS yob", "'1950-03-04' AS dob, '1950' AS yob", 1)]
     [InlineData("dob", "'1951-03-04' AS dob, '1951' AS yob", "'1950-03-04' AS dob, '1950' AS yob", 0)]
+    // an impossible date kept only its year: compared on the year
+    [InlineData("dob", "NULL::VARCHAR AS dob, '1950' AS yob", "'1950-03-04' AS dob, '1950' AS yob", 1)]
+    [InlineData("dob", "NULL::VARCHAR AS dob, NULL::VARCHAR AS yob", "'1950-03-04' AS dob, '1950' AS yob", -1)]
     // postcode: exact 2, sector 1
     [InlineData("postcode", "'ME141AA' AS postcode, 'ME14 1' AS sector", "'ME141AA' AS postcode, 'ME14 1' AS sector", 2)]
     [InlineData("postcode", "'ME141ZZ' AS postcode, 'ME14 1' AS sector", "'ME141AA' AS postcode, 'ME14 1' AS sector", 1)]
@@ -66,7 +70,7 @@ public class FellegiSunterTests
     {
         Comparison a = new("a", ["else", "exact"], ""), b = new("b", ["else", "exact"], "");
         double[][] u = [[0.9, 0.1], [0.8, 0.2]];
-        BlockingRule onA = new("on_a", "r.a = p.a", ["a"]), onB = new("on_b", "r.b = p.b", ["b"]);
+        BlockingRule onA = BlockingRule.Equal("on_a", ["dob"], ["a"]), onB = BlockingRule.Equal("on_b", ["sex"], ["b"]);
 
         // Rule 0 fixes a: every pair agrees on a, so only b is estimated from it (and vice versa).
         var patterns = new List<PatternCount> { new(0, [1, 1], 90), new(0, [1, 0], 10), new(1, [1, 1], 70), new(1, [0, 1], 30) };
@@ -103,20 +107,21 @@ public class FellegiSunterTests
         using var db = DuckDb.OpenInMemory();
         DuckDb.Execute(db, """
             CREATE TABLE pl_person_tokens AS
-            SELECT i AS person_id, 'g' || i AS given, 'f' || i AS family, 's' || (i // 2) AS soundex, 'i' || (i % 26) AS initial,
+            SELECT i AS person_id, i AS set_order, 'g' || i AS given, 'f' || i AS family, 's' || (i // 2) AS soundex, 'i' || (i % 26) AS initial,
                    CAST(DATE '1930-01-01' + CAST(i * 37 AS INTEGER) AS VARCHAR) AS dob, CAST(year(DATE '1930-01-01' + CAST(i * 37 AS INTEGER)) AS VARCHAR) AS yob, NULL AS dob_swapped,
-                   'pc' || i AS postcode, 'sec' || (i // 10) AS sector, CAST(1 + i % 2 AS VARCHAR) AS sex
+                   'pc' || i AS postcode, 'sec' || (i // 10) AS sector, CAST(1 + i % 2 AS VARCHAR) AS sex,
+                   NULL::VARCHAR AS given_soundex, NULL::VARCHAR AS given_bloom, NULL::VARCHAR AS family_bloom
             FROM range(500) t(i);
             CREATE TABLE pl_records AS
-            SELECT 1 AS record_key, * EXCLUDE (person_id) FROM pl_person_tokens WHERE person_id = 7
+            SELECT 1 AS record_key, * EXCLUDE (person_id, set_order) FROM pl_person_tokens WHERE person_id = 7
             UNION ALL
-            SELECT 2, 'zz', family, soundex, initial, '2001-01-01', '2001', NULL, 'pcx', 'secx', sex FROM pl_person_tokens WHERE person_id = 8
+            SELECT 2, 'zz', family, soundex, initial, '2001-01-01', '2001', NULL, 'pcx', 'secx', sex, NULL, NULL, NULL FROM pl_person_tokens WHERE person_id = 8
             UNION ALL
-            SELECT 3, 'nobody', 'nobody', 'n000', 'iz', '1800-01-01', '1800', NULL, 'none', 'none', '1';
+            SELECT 3, 'nobody', 'nobody', 'n000', 'iz', '1800-01-01', '1800', NULL, 'none', 'none', '1', NULL, NULL, NULL;
             """);
         var settings = new LinkageSettings(
-            [new BlockingRule("dob_initial", "r.dob = p.dob AND r.initial = p.initial", ["dob", "given_name"]),
-             new BlockingRule("family", "r.family = p.family", ["family_name"])],
+            [BlockingRule.Equal("dob_initial", ["dob", "initial"], ["dob", "given_name"]),
+             BlockingRule.Equal("family", ["family"], ["family_name"])],
             UpperThreshold: 0.99, LowerThreshold: 0.8, USamplePeople: 500);
 
         var result = FellegiSunterLinker.Run(db, settings);
@@ -128,9 +133,15 @@ public class FellegiSunterTests
         decisions[2].PersonId.Should().BeNull();
         decisions[3].Should().Be(("provisional", null, false));
 
-        // The same exact copy with the thresholds raised past its probability is provisional.
-        var strict = FellegiSunterLinker.Run(db, settings with { UpperThreshold = 1 - 1e-15, LowerThreshold = 1 - 1e-15 });
-        Decisions(db)[1].Decision.Should().Be(DuckDb.Scalar<double>(db, "SELECT match_weight FROM pl_decision d JOIN pl_record_profile USING (profile_key) WHERE record_key = 1") > 49.8 ? "probabilistic" : "provisional");
+        // The same exact copy under thresholds no record can reach is provisional. Worked by hand: the
+        // largest weight any pair can have here is prior log2(1/499) = -8.96, plus at most log2(1/u) per
+        // agreement with m <= 1: given and family name by term frequency, u = 1/500 (each name once among
+        // 500 people): 8.97 each; date of birth and postcode, u floored at 1e-6: 19.93 each; sex, u ~ 1/2:
+        // about 1. Total at most 49.84 bits. The threshold just below 1, 1 - 2^-53, needs
+        // log2((1 - 2^-53) / 2^-53) = 53.0 bits: out of reach, so the decision is provisional.
+        var unreachable = Math.BitDecrement(1.0);
+        var strict = FellegiSunterLinker.Run(db, settings with { UpperThreshold = unreachable, LowerThreshold = unreachable });
+        Decisions(db)[1].Should().Be(("provisional", null, false));
         strict.Records.Should().Be(3);
     }
 
