@@ -4,6 +4,7 @@ using System.Text.Json;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Disclosure;
 using LinkedDataset.Pipeline.Marts;
+using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Storage;
 
 namespace LinkedDataset.Analysis.Cohorts;
