@@ -23,6 +23,17 @@ var root = new RootCommand("ldp: the LinkedDataset pipeline. Builds a linked, ps
     DemandCommand.Create(),
     CohortCommand.Create(),
     MeasuresCommand.Create(),
+    EvaluateCommand.Create(),
 };
 foreach (var command in MartsCommands.Create()) { root.Subcommands.Add(command); }
-return root.Parse(args).Invoke();
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
+{
+    // One line saying what is wrong and where the options are, not the whole help page.
+    var command = string.Join(' ', parsed.CommandResult.Command.Parents.OfType<Command>().Reverse().Skip(1).Select(c => c.Name).Append(parsed.CommandResult.Command.Name)).Trim();
+    var help = parsed.CommandResult.Command == root ? "ldp --help" : $"ldp {command} --help";
+    System.Console.Error.WriteLine($"error: {parsed.Errors[0].Message} Run '{help}' for the options.");
+    return 2;
+}
+
+return parsed.Invoke();

@@ -24,9 +24,8 @@ public static class CohortCommand
         {
             file, snapshot, data, memory,
         };
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.RunOn(parse, data, DatasetAccess.Write, layout =>
         {
-            var layout = new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!));
             var result = AnsiConsole.Status().Start("Building the cohort…", _ => CohortRunner.Run(new CohortRunOptions(
                 layout, parse.GetValue(file)!, parse.GetValue(snapshot), Limits: new DuckDbLimits(Math.Max(1, Environment.ProcessorCount), parse.GetValue(memory)!))));
             AnsiConsole.MarkupLine(Markup.Escape($"Cohort {result.Name} on snapshot {result.Provenance.SnapshotId}: {Count(result.Aggregates.People)} people ({result.Seconds:F1} s)."));

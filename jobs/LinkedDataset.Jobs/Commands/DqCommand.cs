@@ -19,14 +19,14 @@ public static class DqCommand
         {
             data, snapshot, thresholds, all,
         };
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.RunOn(parse, data, DatasetAccess.Write, layout =>
         {
-            var layout = new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!));
             using var writing = WriterLock.Take(layout, "ldp dq");
             var matrix = DqMatrix.Build(layout, FeedSchemaLoader.LoadAll(), DqThresholds.Load(parse.GetValue(thresholds)), parse.GetValue(snapshot));
             var files = DqReport.Write(matrix, layout);
             Print(matrix, parse.GetValue(all));
             AnsiConsole.MarkupLine(Markup.Escape($"Written: {files.Parquet} and {files.Html}"));
+            AnsiConsole.MarkupLine("[grey]Operational counts of files and rows for the data manager (no person-level data, not disclosure-controlled): not for release.[/]");
             return 0;
         }));
         return command;

@@ -1,6 +1,7 @@
 using LinkedDataset.Analysis.Cohorts;
 using System.CommandLine;
 using LinkedDataset.Jobs.Runs;
+using LinkedDataset.Pipeline.Disclosure;
 using LinkedDataset.Pipeline.Governance;
 using LinkedDataset.Pipeline.Storage;
 using Spectre.Console;
@@ -22,19 +23,20 @@ public static class ExtractCommand
         {
             project, cohort, columns, snapshot, data, keyFile,
         };
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.RunOn(parse, data, DatasetAccess.Write, layout =>
         {
-            var layout = new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!));
             using var writing = WriterLock.Take(layout, "ldp extract");
             var key = KeySource.Resolve(parse.GetValue(keyFile), warning => AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(warning) + "[/]"));
             var people = CohortRelease.Build(layout, parse.GetValue(cohort)!, parse.GetValue(snapshot));
             var result = ProjectExtractor.Extract(new ProjectExtractOptions(
                 layout, key, parse.GetValue(project)!, people, parse.GetValue(columns)!, parse.GetValue(snapshot)));
             AnsiConsole.MarkupLine(Markup.Escape(
-                $"Release {result.ReleaseId} for project {result.Project} from snapshot {result.SnapshotId}: {result.People:N0} people; " +
-                string.Join(", ", result.TableRows.Select(t => $"{t.Key} {t.Value:N0} rows")) + $". Written to {result.Folder}."));
+                $"Release {result.ReleaseId} for project {result.Project} from snapshot {result.SnapshotId}: {Protected(result.People)} people; " +
+                string.Join(", ", result.TableRows.Select(t => $"{t.Key} {Protected(t.Value)} rows")) + $" ({SdcPolicy.Default.Describe()}). Written to {result.Folder}."));
             return 0;
         }));
         return command;
     }
+
+    private static string Protected(long count) => DisclosureControl.ProtectCount(count, SdcPolicy.Default)?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "1-7 (suppressed)";
 }

@@ -1,4 +1,7 @@
+#pragma warning disable DAP005, DAP028 // plain Dapper over DuckDB (Dapper.AOT's analyzers come with the ASP.NET Core reference)
 using System.CommandLine;
+using System.Globalization;
+using Dapper;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Linkage;
 using LinkedDataset.Pipeline.Linkage.Probabilistic;
@@ -19,9 +22,8 @@ public static class LinkageReportCommand
         {
             snapshot, truth, data,
         };
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.RunOn(parse, data, DatasetAccess.Read, layout =>
         {
-            var layout = new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!));
             using var db = DuckDb.OpenInMemory();
             var id = SnapshotReader.CreateViews(db, layout, parse.GetValue(snapshot));
             var folder = layout.Snapshot(id);
@@ -31,28 +33,30 @@ public static class LinkageReportCommand
                 throw new Pipeline.Common.PipelineException($"Snapshot {id} has no linkage report: it was published before linkage reports existed. Publish a new snapshot with 'ldp run'.");
             }
 
+            // An operational report for the data manager (row counts about files, not people): not for release.
             var table = new Table().AddColumns("feed", "method", "rows", "share");
-            using (var c = db.CreateCommand())
+            foreach (var row in db.Query<MethodRows>(
+                         """
+                         SELECT feed AS Feed, link_method AS Method, sum(rows)::BIGINT AS Rows,
+                                (sum(rows) / sum(sum(rows)) OVER (PARTITION BY feed))::DOUBLE AS Share
+                         FROM linkage_link_rate GROUP BY feed, link_method ORDER BY feed, link_method
+                         """))
             {
-                c.CommandText = "SELECT feed, link_method, sum(rows)::BIGINT, sum(rows) / sum(sum(rows)) OVER (PARTITION BY feed) FROM linkage_link_rate GROUP BY ALL ORDER BY ALL";
-                using var r = c.ExecuteReader();
-                while (r.Read())
-                {
-                    table.AddRow(r.GetString(0), r.GetString(1), r.GetInt64(2).ToString("N0", System.Globalization.CultureInfo.InvariantCulture), r.GetDouble(3).ToString("P2", System.Globalization.CultureInfo.InvariantCulture));
-                }
+                table.AddRow(row.Feed, row.Method, row.Rows.ToString("N0", CultureInfo.InvariantCulture), row.Share.ToString("P2", CultureInfo.InvariantCulture));
             }
 
             AnsiConsole.Write(table);
-            using (var c = db.CreateCommand())
+            if (db.QuerySingleOrDefault<Summary>(
+                    """
+                    SELECT records::BIGINT AS Records, linked::BIGINT AS Linked, uncertain::BIGINT AS Uncertain, provisional::BIGINT AS Provisional,
+                           estimated_false_match_rate::DOUBLE AS FalseMatchRate, estimated_missed_match_rate::DOUBLE AS MissedMatchRate,
+                           missed_match_method AS MissedMatchMethod
+                    FROM linkage_summary
+                    """) is { } s)
             {
-                c.CommandText = "SELECT records, linked, uncertain, provisional, estimated_false_match_rate, estimated_missed_match_rate, missed_match_method FROM linkage_summary";
-                using var r = c.ExecuteReader();
-                if (r.Read())
-                {
-                    AnsiConsole.WriteLine(FormattableString.Invariant(
-                        $"Probabilistic pass: {r.GetInt64(0):N0} rows without a usable NHS number; {r.GetInt64(1):N0} linked ({r.GetInt64(2):N0} flagged uncertain), {r.GetInt64(3):N0} provisional. Model estimates: false-match rate {r.GetDouble(4):P3}, missed-match rate {r.GetDouble(5):P3}."));
-                    AnsiConsole.WriteLine($"Missed-match method: {r.GetString(6)}");
-                }
+                AnsiConsole.WriteLine(FormattableString.Invariant(
+                    $"Probabilistic pass: {s.Records:N0} rows without a usable NHS number; {s.Linked:N0} linked ({s.Uncertain:N0} flagged uncertain), {s.Provisional:N0} provisional. Model estimates: false-match rate {s.FalseMatchRate:P3}, missed-match rate {s.MissedMatchRate:P3}."));
+                AnsiConsole.WriteLine($"Missed-match method: {s.MissedMatchMethod}");
             }
 
             if (parse.GetValue(truth) is { } truthFolder)
@@ -68,8 +72,13 @@ public static class LinkageReportCommand
             }
 
             AnsiConsole.WriteLine($"HTML report: {html}");
+            AnsiConsole.MarkupLine("[grey]Operational report for the data manager: row counts, not disclosure-controlled; not for release.[/]");
             return 0;
         }));
         return command;
     }
+
+    private sealed record MethodRows(string Feed, string Method, long Rows, double Share);
+
+    private sealed record Summary(long Records, long Linked, long Uncertain, long Provisional, double FalseMatchRate, double MissedMatchRate, string MissedMatchMethod);
 }

@@ -28,9 +28,8 @@ public static class MartsCommands
         {
             snapshot, data, memory, priceYear, sample, threads,
         };
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.RunOn(parse, data, DatasetAccess.Write, layout =>
         {
-            var layout = new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!));
             using var writing = WriterLock.Take(layout, "ldp marts");
             var result = MartsBuilder.Build(new MartsOptions(
                 layout, parse.GetValue(snapshot), parse.GetValue(priceYear), new DuckDbLimits(parse.GetValue(threads), parse.GetValue(memory)!),
@@ -65,9 +64,9 @@ public static class MartsCommands
         {
             snapshot, data,
         };
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.RunOn(parse, data, DatasetAccess.Read, layout =>
         {
-            var answer = RiskReport.Compute(new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!)), SdcPolicy.Default, parse.GetValue(snapshot));
+            var answer = RiskReport.Compute(layout, SdcPolicy.Default, parse.GetValue(snapshot));
             AnsiConsole.MarkupLine(Markup.Escape(
                 $"Risk of an emergency admission next year: {answer.Model}, fitted on {answer.TrainYear}; held-out {answer.Holdout} {answer.TestYear}: AUC {answer.Auc:F3}."));
             var table = new Table().AddColumns("Decile", "Mean predicted %", "People", "With admission", "Observed %");
@@ -93,14 +92,14 @@ public static class MartsCommands
         {
             snapshot, data, top,
         };
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.RunOn(parse, data, DatasetAccess.Read, layout =>
         {
-            var answer = CostConcentration.Compute(new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!)), SdcPolicy.Default, parse.GetValue(top) / 100, parse.GetValue(snapshot));
+            var answer = CostConcentration.Compute(layout, SdcPolicy.Default, parse.GetValue(top) / 100, parse.GetValue(snapshot));
             var table = new Table().AddColumns("Financial year", "People", $"Top {answer.TopFraction * 100:0.#}% people", "Total cost £k", $"Share used by top {answer.TopFraction * 100:0.#}%");
             foreach (var y in answer.Years)
             {
                 table.AddRow(y.FinancialYear + (y.Complete ? "" : " (part)"), Show(y.People), Show(y.TopPeople),
-                    y.TotalCostThousands.ToString("N0", CultureInfo.InvariantCulture), (y.TopShare * 100).ToString("F1", CultureInfo.InvariantCulture) + " %");
+                    y.TotalCostThousands.ToString("N0", CultureInfo.InvariantCulture), y.TopShare is { } share ? (share * 100).ToString("F1", CultureInfo.InvariantCulture) + " %" : "*");
             }
 
             AnsiConsole.Write(table);

@@ -20,9 +20,8 @@ public static class MeasuresCommand
         {
             file, snapshot, data, memory,
         };
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.RunOn(parse, data, DatasetAccess.Write, layout =>
         {
-            var layout = new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!));
             var result = AnsiConsole.Status().Start("Computing the measure…", _ => MeasureRunner.Run(new MeasureRunOptions(
                 layout, parse.GetValue(file)!, parse.GetValue(snapshot), Limits: new DuckDbLimits(Math.Max(1, Environment.ProcessorCount), parse.GetValue(memory)!))));
             var intervals = result.Values.Select(v => v.Interval).Distinct().Count();

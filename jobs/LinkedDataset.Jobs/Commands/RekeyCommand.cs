@@ -22,9 +22,8 @@ public static class RekeyCommand
         {
             oldKey, newKey, data,
         };
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.RunOn(parse, data, DatasetAccess.Write, layout =>
         {
-            var layout = new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!));
             using var writing = WriterLock.Take(layout, "ldp rekey");
             var next = PseudonymKey.FromFile(parse.GetValue(newKey)!);
             var result = new Rekeyer(FeedSchemaLoader.LoadAll()).Rekey(new RekeyOptions(layout, PseudonymKey.FromFile(parse.GetValue(oldKey)!), next)

@@ -16,22 +16,21 @@ public static class RunCommand
         var keyFile = CommonOptions.KeyFile();
         var workers = CommonOptions.Workers();
         var memory = CommonOptions.MemoryLimit();
-        var people = new Option<int>("--people") { Description = "People in the synthetic population generated when landing is empty.", DefaultValueFactory = _ => 50_000 };
-        var months = new Option<int>("--months") { Description = "Months of synthetic extracts generated when landing is empty.", DefaultValueFactory = _ => 24 };
+        var people = CommonOptions.WithRange(new Option<int>("--people") { Description = "People in the synthetic population generated when landing is empty (100 to 5,000,000).", DefaultValueFactory = _ => 50_000 }, 100, 5_000_000);
+        var months = CommonOptions.WithRange(new Option<int>("--months") { Description = "Months of synthetic extracts generated when landing is empty (1 to 120).", DefaultValueFactory = _ => 24 }, 1, 120);
         var seed = new Option<ulong>("--seed") { Description = "Seed of the synthetic population.", DefaultValueFactory = _ => 42 };
 
         var command = new Command("run", "Run the main job: generate a synthetic population if landing/ is empty, stage and pseudonymise every extract, link them into a Parquet snapshot, and print emergency admissions per 1,000 by age band and IMD quintile with a summary of the run.")
         {
             data, keyFile, workers, memory, people, months, seed,
         };
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.RunOn(parse, data, DatasetAccess.Create, layout =>
         {
-            var folder = Path.GetFullPath(parse.GetValue(data)!);
             var options = new MainJobOptions(
-                folder, parse.GetValue(keyFile), parse.GetValue(people), parse.GetValue(months), parse.GetValue(seed), parse.GetValue(workers),
+                layout.Root, parse.GetValue(keyFile), parse.GetValue(people), parse.GetValue(months), parse.GetValue(seed), parse.GetValue(workers),
                 DuckDbLimits.Default with { MemoryLimit = parse.GetValue(memory)! });
-            using var writing = WriterLock.Take(new DatasetLayout(folder), "ldp run");
-            var log = Path.Combine(new DatasetLayout(folder).Logs, $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}.log");
+            using var writing = WriterLock.Take(layout, "ldp run");
+            var log = Path.Combine(layout.Logs, $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}.log");
             using var file = new FileLoggerProvider(log);
             using var loggers = LoggerFactory.Create(b => b.AddProvider(file));
             var result = SpectreRunProgress.Run(progress => new MainJob(loggers).Run(options, progress));

@@ -128,14 +128,15 @@ public static class ServeCommand
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         }
-        catch (PipelineException e)
-        {
-            AnsiConsole.MarkupLine("[red]error:[/] " + Markup.Escape(e.Message));
-            return 1;
-        }
         catch (OperationCanceledException)
         {
             return 0;
+        }
+        catch (Exception e)
+        {
+            var (message, code) = CommandRunner.Explain(e, ErrorLog.Write(dataFolder: null, e));
+            CommandRunner.PrintError(message);
+            return code;
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LinkedDataset.Pipeline.Disclosure;
 using LinkedDataset.Pipeline.Storage;
 using Spectre.Console;
 
@@ -11,9 +12,8 @@ public static class SnapshotsCommand
     {
         var data = CommonOptions.Data();
         var command = new Command("snapshots", "List the published snapshots (id, created, extracts, rows, current marker). Analyses can name one with --snapshot.") { data };
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.RunOn(parse, data, DatasetAccess.Read, layout =>
         {
-            var layout = new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!));
             var list = SnapshotCatalog.List(layout);
             if (list.Count == 0)
             {
@@ -21,14 +21,15 @@ public static class SnapshotsCommand
                 return 0;
             }
 
-            var table = new Table().AddColumns("", "snapshot", "created (UTC)", "extracts", "rows", "people");
+            var table = new Table().AddColumns("", "snapshot", "created (UTC)", "extracts", "rows", "people (rounded)");
             foreach (var s in list)
             {
-                table.AddRow(s.IsCurrent ? "*" : "", s.SnapshotId, s.CreatedUtc.ToString("yyyy-MM-dd HH:mm:ss"), s.Extracts.ToString("N0"), s.Rows.ToString("N0"), s.People.ToString("N0"));
+                table.AddRow(s.IsCurrent ? "*" : "", s.SnapshotId, s.CreatedUtc.ToString("yyyy-MM-dd HH:mm:ss"), s.Extracts.ToString("N0"), s.Rows.ToString("N0"), DisclosureControl.ProtectCount(s.People, SdcPolicy.Default)?.ToString("N0") ?? "*");
             }
 
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine("* current (lake/CURRENT)");
+            AnsiConsole.MarkupLine(Markup.Escape($"People: {SdcPolicy.Default.Describe()}. Extracts and rows are operational counts of files and records for the data manager: not for release."));
             return 0;
         }));
         return command;

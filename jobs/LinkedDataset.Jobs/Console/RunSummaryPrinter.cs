@@ -1,6 +1,7 @@
 using System.Globalization;
 using LinkedDataset.Analysis.Measures;
 using LinkedDataset.Jobs.Runs;
+using LinkedDataset.Pipeline.Disclosure;
 using Spectre.Console;
 
 namespace LinkedDataset.Jobs.Console;
@@ -43,7 +44,8 @@ public static class RunSummaryPrinter
 
         AnsiConsole.Write(feeds);
         AnsiConsole.MarkupLine("[grey]Linked: rows linked to a registered person (deterministically or probabilistically). Provisional: rows given a provisional person, not counted as linked.[/]");
-        AnsiConsole.MarkupLine($"People in the person index: {N(result.People)}. Snapshot {result.Snapshot.SnapshotId}{(result.Snapshot.AlreadyPublished ? " (already published: same inputs)" : "")} at {Markup.Escape(result.Snapshot.Path)}");
+        AnsiConsole.MarkupLine("[grey]Files and rows above are operational counts of records for the data manager: not for release.[/]");
+        AnsiConsole.MarkupLine($"People in the person index: {Count(DisclosureControl.ProtectCount(result.People, SdcPolicy.Default))} (rounded to 5). Snapshot {result.Snapshot.SnapshotId}{(result.Snapshot.AlreadyPublished ? " (already published: same inputs)" : "")} at {Markup.Escape(result.Snapshot.Path)}");
         if (result.Registration is { } landing)
         {
             AnsiConsole.MarkupLine(Markup.Escape(

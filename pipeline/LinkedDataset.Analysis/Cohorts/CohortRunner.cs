@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Disclosure;
 using LinkedDataset.Pipeline.Marts;
+using LinkedDataset.Pipeline.Publishing;
 using LinkedDataset.Pipeline.Storage;
 
 namespace LinkedDataset.Analysis.Cohorts;

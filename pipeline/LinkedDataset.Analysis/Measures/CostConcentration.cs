@@ -10,9 +10,9 @@ namespace LinkedDataset.Analysis.Measures;
 /// <param name="Complete">Whether the snapshot covers the whole year.</param>
 /// <param name="People">People in person_year that year, protected.</param>
 /// <param name="TopPeople">People in the top share by total cost, protected.</param>
-/// <param name="TotalCostThousands">Total cost of all people, £ thousands (rounded; not a count).</param>
-/// <param name="TopShare">Share of total cost used by the top people (0–1; not a count).</param>
-public sealed record CostShareRow(string FinancialYear, bool Complete, long? People, long? TopPeople, long TotalCostThousands, double TopShare);
+/// <param name="TotalCostThousands">Total cost of all people, £ thousands: the sum of the top people's and the other people's costs, each rounded to <see cref="CostConcentration.MoneyBase"/>.</param>
+/// <param name="TopShare">Share of the total used by the top people, from the rounded parts (0–1); null when the rounded total is 0.</param>
+public sealed record CostShareRow(string FinancialYear, bool Complete, long? People, long? TopPeople, long TotalCostThousands, double? TopShare);
 
 /// <summary>The released answer.</summary>
 public sealed record CostShareAnswer(string SnapshotId, double TopFraction, IReadOnlyList<CostShareRow> Years, string Policy);
@@ -24,7 +24,18 @@ public sealed record CostShareAnswer(string SnapshotId, double TopFraction, IRea
 /// </summary>
 public static class CostConcentration
 {
-    private sealed record Row(string FinYearLabel, bool YearComplete, long People, long TopPeople, double TotalCost, double TopCost);
+    /// <summary>
+    /// Money is released rounded to the nearest £100,000 (the top people's cost and the others' cost
+    /// each; the total is their sum), so adding or removing one person moves a released total by
+    /// nothing or by one whole step, never by that person's cost.
+    /// </summary>
+    public const long MoneyBase = 100_000;
+
+    /// <summary>What the money rounding adds to the disclosure policy's description.</summary>
+    public static readonly string MoneyPolicy = $"money rounded to the nearest £{MoneyBase:N0} (top and other people separately; total and share from the rounded parts)";
+
+    /// <summary>One year as measured, before disclosure control.</summary>
+    public sealed record Row(string FinYearLabel, bool YearComplete, long People, long TopPeople, double TotalCost, double TopCost);
 
     public static CostShareAnswer Compute(DatasetLayout layout, SdcPolicy policy, double topFraction = 0.05, string? snapshotId = null, DuckDbLimits? limits = null)
     {
@@ -44,8 +55,18 @@ public static class CostConcentration
                    sum(total_cost) AS TotalCost, coalesce(sum(total_cost) FILTER (rn <= ceil($f * n)), 0) AS TopCost
             FROM ranked GROUP BY fin_year, fin_year_label ORDER BY fin_year
             """, new { f = topFraction }).ToList();
-        return new CostShareAnswer(opened, topFraction, rows.Select(r => new CostShareRow(
-            r.FinYearLabel, r.YearComplete, DisclosureControl.ProtectCount(r.People, policy), DisclosureControl.ProtectCount(r.TopPeople, policy),
-            (long)Math.Round(r.TotalCost / 1000), r.TotalCost > 0 ? r.TopCost / r.TotalCost : 0)).ToList(), policy.Describe());
+        return new CostShareAnswer(opened, topFraction, rows.Select(r => Release(r, policy)).ToList(), policy.Describe() + "; " + MoneyPolicy);
     }
+
+    /// <summary>Disclosure control of one year: people counts by the policy, money rounded to <see cref="MoneyBase"/>.</summary>
+    public static CostShareRow Release(Row r, SdcPolicy policy)
+    {
+        var top = RoundMoney(r.TopCost);
+        var total = top + RoundMoney(r.TotalCost - r.TopCost);
+        return new CostShareRow(
+            r.FinYearLabel, r.YearComplete, DisclosureControl.ProtectCount(r.People, policy), DisclosureControl.ProtectCount(r.TopPeople, policy),
+            total / 1000, total > 0 ? (double)top / total : null);
+    }
+
+    private static long RoundMoney(double pounds) => (long)Math.Round(Math.Max(0, pounds) / MoneyBase, MidpointRounding.AwayFromZero) * MoneyBase;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dapper;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Landing;
@@ -274,17 +275,6 @@ public static class DqMatrix
         return result;
     }
 
-    private static HashSet<string> ColumnsOf(DuckDBConnection db, string table)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        using var command = db.CreateCommand();
-        command.CommandText = $"SELECT column_name FROM (DESCRIBE {table})";
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
-    }
+    private static HashSet<string> ColumnsOf(DuckDBConnection db, string table) =>
+        db.Query<string>($"SELECT column_name FROM (DESCRIBE {table})").ToHashSet(StringComparer.Ordinal);
 }

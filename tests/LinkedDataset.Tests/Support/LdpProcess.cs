@@ -21,6 +21,72 @@ public static class LdpProcess
 
     public static LdpOutput Run(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
+        using var process = Process.Start(StartInfo(environment, args))!;
+        process.StandardInput.Close();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return new LdpOutput(process.ExitCode, stdout, stderr.Result);
+    }
+
+    /// <summary>
+    /// Starts a long-running <c>ldp</c> command (e.g. <c>serve</c>), waits until a line of its output
+    /// contains <paramref name="ready"/> (or it exits, or <paramref name="timeout"/> passes), then stops it.
+    /// </summary>
+    /// <returns>The exit code (null when it was still running and had to be stopped) and the output up to then.</returns>
+    public static (int? ExitCode, string Output, bool SawReady) StartAndStop(string ready, TimeSpan timeout, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(null, args))!;
+        process.StandardInput.Close();
+        var output = new System.Text.StringBuilder();
+        var sawReady = new ManualResetEventSlim();
+        void OnLine(object _, DataReceivedEventArgs e)
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (e.Data.Contains(ready, StringComparison.Ordinal))
+            {
+                sawReady.Set();
+            }
+        }
+
+        process.OutputDataReceived += OnLine;
+        process.ErrorDataReceived += OnLine;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow + timeout;
+        while (!sawReady.IsSet && !process.HasExited && DateTime.UtcNow < deadline)
+        {
+            sawReady.Wait(TimeSpan.FromMilliseconds(200));
+        }
+
+        int? exit = null;
+        if (process.HasExited)
+        {
+            exit = process.ExitCode;
+        }
+        else
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        process.WaitForExit();
+        lock (output)
+        {
+            return (exit, output.ToString(), sawReady.IsSet);
+        }
+    }
+
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string>? environment, string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
@@ -37,11 +103,6 @@ public static class LdpProcess
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return new LdpOutput(process.ExitCode, stdout, stderr.Result);
+        return start;
     }
 }

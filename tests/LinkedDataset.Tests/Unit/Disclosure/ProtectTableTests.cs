@@ -52,11 +52,17 @@ public sealed class ProtectTableTests
     [Fact]
     public void ProtectTable_WithoutSecondarySuppression_TheSmallCellWouldBeRecoverable()
     {
-        // The attack used above does find a cell when only primary suppression is applied:
-        // r1 total 65 − 20 − 40 = 5. This shows the attack is real, so its failure above means something.
+        // The same attack on the table as primary suppression alone would release it: cells rounded,
+        // only r1A (3) hidden, every total released. Row r1 gives 65 − 20 − 40 = 5 and column A gives
+        // 70 − 15 − 50 = 5: exactly one solution, the hidden cell. So the attack is real, and its
+        // failure on the protected table (above) is the work of secondary suppression.
         var t = DisclosureControl.ProtectTable(Worked(), SdcPolicy.Default);
-        var naiveRowTotal = t.RowTotals[0].Value!.Value;
-        (naiveRowTotal - 20 - 40).Should().Be(5);
+        var rounded = new long?[,] { { null, 20, 40 }, { 15, 10, 30 }, { 50, 60, 10 } };
+        var primaryOnly = new Released(rounded, t.RowTotals.Select(x => x.Value).ToArray(), t.ColumnTotals.Select(x => x.Value).ToArray(), t.GrandTotal.Value);
+
+        var solutions = Attack(primaryOnly, SdcPolicy.Default.RoundTo);
+
+        solutions.Should().ContainSingle().Which[(0, 0)].Should().Be(5, "the small cell is recovered exactly");
     }
 
     [Fact]
@@ -217,11 +223,26 @@ public sealed class ProtectTableTests
         return cells;
     }
 
+    /// <summary>What a reader sees of a table: cells (null = suppressed) and totals (null = withheld).</summary>
+    private sealed record Released(long?[,] Cells, long?[] RowTotals, long?[] ColumnTotals, long? GrandTotal)
+    {
+        public int Rows => Cells.GetLength(0);
+
+        public int Columns => Cells.GetLength(1);
+
+        public long? this[int r, int c] => Cells[r, c];
+
+        public static Released From(ProtectedTable t) =>
+            new(ProtectTableTests.Cells(t), t.RowTotals.Select(x => x.Value).ToArray(), t.ColumnTotals.Select(x => x.Value).ToArray(), t.GrandTotal.Value);
+    }
+
+    private static List<Dictionary<(int, int), long>> Attack(ProtectedTable t, int step) => Attack(Released.From(t), step);
+
     /// <summary>
     /// Brute force: every assignment of non-negative multiples of <paramref name="step"/> to the
     /// suppressed cells that agrees with every released total.
     /// </summary>
-    private static List<Dictionary<(int, int), long>> Attack(ProtectedTable t, int step)
+    private static List<Dictionary<(int, int), long>> Attack(Released t, int step)
     {
         var hidden = new List<(int R, int C)>();
         for (var r = 0; r < t.Rows; r++)
@@ -235,7 +256,7 @@ public sealed class ProtectTableTests
             }
         }
 
-        var max = t.GrandTotal.Value ?? 1000;
+        var max = t.GrandTotal ?? 1000;
         var solutions = new List<Dictionary<(int, int), long>>();
         var values = new long[hidden.Count];
         Search(0);
@@ -270,7 +291,7 @@ public sealed class ProtectTableTests
 
             for (var r = 0; r < t.Rows; r++)
             {
-                if (t.RowTotals[r].Value is { } total && Enumerable.Range(0, t.Columns).Sum(c => Value(r, c)) != total)
+                if (t.RowTotals[r] is { } total && Enumerable.Range(0, t.Columns).Sum(c => Value(r, c)) != total)
                 {
                     return false;
                 }
@@ -278,7 +299,7 @@ public sealed class ProtectTableTests
 
             for (var c = 0; c < t.Columns; c++)
             {
-                if (t.ColumnTotals[c].Value is { } total && Enumerable.Range(0, t.Rows).Sum(r => Value(r, c)) != total)
+                if (t.ColumnTotals[c] is { } total && Enumerable.Range(0, t.Rows).Sum(r => Value(r, c)) != total)
                 {
                     return false;
                 }

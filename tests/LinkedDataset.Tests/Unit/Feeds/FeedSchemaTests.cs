@@ -52,10 +52,31 @@ public sealed class FeedSchemaTests
         var rendered = DataDictionary.Render(Schemas);
         if (Environment.GetEnvironmentVariable("LDP_UPDATE_DATA_DICTIONARY") == "1")
         {
+            // In CI the committed file is what is checked, never rewritten to match.
+            Environment.GetEnvironmentVariable("CI").Should().NotBe("true", "LDP_UPDATE_DATA_DICTIONARY must not be set in CI");
             File.WriteAllText(path, rendered);
         }
 
         File.Exists(path).Should().BeTrue("schemas/DATA_DICTIONARY.md is generated; run this test with LDP_UPDATE_DATA_DICTIONARY=1");
-        File.ReadAllText(path).Should().Be(rendered, "the data dictionary is stale: rerun this test with LDP_UPDATE_DATA_DICTIONARY=1 and commit it");
+        FirstDifference(File.ReadAllText(path), rendered).Should().BeNull(
+            "the data dictionary is stale (committed vs rendered from schemas/feeds); rerun this test locally with LDP_UPDATE_DATA_DICTIONARY=1 and commit it");
+    }
+
+    /// <summary>The first line where two texts differ, as a short diff; null when they are equal.</summary>
+    private static string? FirstDifference(string committed, string rendered)
+    {
+        var a = committed.ReplaceLineEndings("\n").Split('\n');
+        var b = rendered.ReplaceLineEndings("\n").Split('\n');
+        for (var i = 0; i < Math.Max(a.Length, b.Length); i++)
+        {
+            var left = i < a.Length ? a[i] : "(end of file)";
+            var right = i < b.Length ? b[i] : "(end of file)";
+            if (left != right)
+            {
+                return $"line {i + 1}:\n- {left}\n+ {right}";
+            }
+        }
+
+        return null;
     }
 }

@@ -133,9 +133,15 @@ public class FellegiSunterTests
         decisions[2].PersonId.Should().BeNull();
         decisions[3].Should().Be(("provisional", null, false));
 
-        // The same exact copy with the thresholds raised past its probability is provisional.
-        var strict = FellegiSunterLinker.Run(db, settings with { UpperThreshold = 1 - 1e-15, LowerThreshold = 1 - 1e-15 });
-        Decisions(db)[1].Decision.Should().Be(DuckDb.Scalar<double>(db, "SELECT match_weight FROM pl_decision d JOIN pl_record_profile USING (profile_key) WHERE record_key = 1") > 49.8 ? "probabilistic" : "provisional");
+        // The same exact copy under thresholds no record can reach is provisional. Worked by hand: the
+        // largest weight any pair can have here is prior log2(1/499) = -8.96, plus at most log2(1/u) per
+        // agreement with m <= 1: given and family name by term frequency, u = 1/500 (each name once among
+        // 500 people): 8.97 each; date of birth and postcode, u floored at 1e-6: 19.93 each; sex, u ~ 1/2:
+        // about 1. Total at most 49.84 bits. The threshold just below 1, 1 - 2^-53, needs
+        // log2((1 - 2^-53) / 2^-53) = 53.0 bits: out of reach, so the decision is provisional.
+        var unreachable = Math.BitDecrement(1.0);
+        var strict = FellegiSunterLinker.Run(db, settings with { UpperThreshold = unreachable, LowerThreshold = unreachable });
+        Decisions(db)[1].Should().Be(("provisional", null, false));
         strict.Records.Should().Be(3);
     }
 
