@@ -35,7 +35,7 @@ public class SpecFileTests
     {
         using var folder = new TempFolder();
         var path = folder.Combine("scenario.yaml");
-        File.WriteAllText(path, "intervention: { referral_rate_per1000_adults: 50, ae_rate_ratio: 1.0 }\n");
+        File.WriteAllText(path, "intervention: { referral_rate_per_1000_adults: 50, ae_rate_ratio: 1.0 }\n");
         var options = SyntheticOptions.FromScenarioFile(path);
         options.Intervention.ReferralRatePer1000Adults.Should().Be(50);
         options.Intervention.AeRateRatio.Should().Be(1.0);
