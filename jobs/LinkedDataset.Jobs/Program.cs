@@ -23,6 +23,7 @@ var root = new RootCommand("ldp: the LinkedDataset pipeline. Builds a linked, ps
     DemandCommand.Create(),
     CohortCommand.Create(),
     MeasuresCommand.Create(),
+    EvaluateCommand.Create(),
 };
 foreach (var command in MartsCommands.Create()) { root.Subcommands.Add(command); }
 var parsed = root.Parse(args);

@@ -27,4 +27,13 @@ if (args is ["cohorts", var cohortPeople, ..] && args.Length <= 3)
     return;
 }
 
-Console.WriteLine("usage: pseudonymise ROWS | person-year PEOPLE [FOLDER] | linkage [PEOPLE] [RECORDS] | cohorts PEOPLE [FOLDER]");
+if (args is ["evaluate", .. var evaluate])
+{
+    LinkedDataset.Benchmarks.EvaluationBenchmark.Run(
+        evaluate.Length > 0 ? long.Parse(evaluate[0], CultureInfo.InvariantCulture) : 1_800_000,
+        evaluate.Length > 1 ? long.Parse(evaluate[1], CultureInfo.InvariantCulture) : 18_000,
+        evaluate.Length > 2 ? int.Parse(evaluate[2], CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
+Console.WriteLine("usage: pseudonymise ROWS | person-year PEOPLE [FOLDER] | linkage [PEOPLE] [RECORDS] | cohorts PEOPLE [FOLDER] | evaluate [PEOPLE] [REFERRALS] [REPLICATES]");

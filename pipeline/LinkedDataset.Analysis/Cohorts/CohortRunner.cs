@@ -70,7 +70,7 @@ public static class CohortRunner
     {
         var marts = MartsReader.ReadManifest(layout, snapshot.SnapshotId);
         return new AnalysisProvenance(
-            snapshot.SnapshotId, SnapshotPublisher.CodeVersion, Path.GetFileName(definitionPath), hash, codelists, marts.Versions,
+            snapshot.SnapshotId, LinkedDataset.Pipeline.Reports.Provenance.CurrentCodeVersion, Path.GetFileName(definitionPath), hash, codelists, marts.Versions,
             snapshot.Data.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), snapshot.Data.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             policy.Describe(), DateTimeOffset.UtcNow);
     }

@@ -54,9 +54,11 @@ public static class ReportSetWriter
                 report.Build(new ReportContext(layout, snapshotId, clock)).Save(Path.Combine(folder, report.FileName));
                 entries.Add(new ReportSetEntry(report.FileName, report.Title, null));
             }
-            catch (PipelineException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                entries.Add(new ReportSetEntry(report.FileName, report.Title, e.Message));
+                // One report's failure (say an older snapshot lacks a table it reads) must not stop the
+                // others; the index and the caller say which failed and why (messages name files, not rows).
+                entries.Add(new ReportSetEntry(report.FileName, report.Title, e.Message.Split('\n')[0].Trim()));
             }
         }
 

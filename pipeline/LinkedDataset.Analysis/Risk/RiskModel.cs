@@ -1,8 +1,8 @@
 using System.Globalization;
 using DuckDB.NET.Data;
+using LinkedDataset.Analysis.Statistics;
 using LinkedDataset.Pipeline.Marts;
 using LinkedDataset.Pipeline.Storage;
-using MathNet.Numerics.LinearAlgebra;
 
 namespace LinkedDataset.Analysis.Risk;
 
@@ -82,7 +82,7 @@ public sealed class RiskModel(RiskModelOptions? options = null) : IPersonYearSco
             return new ScoreSummary("none", new Dictionary<string, string> { ["reason"] = $"training sample of {sample.Count} rows has too few rows or one outcome only" });
         }
 
-        var (intercept, coefficients, iterations) = Fit(sample, options.Lambda);
+        var (intercept, coefficients, iterations) = RidgeLogisticRegression.Fit(sample, options.Lambda);
         var linear = intercept.ToString("R", CultureInfo.InvariantCulture) + " + " + string.Join(" + ",
             Features.Select((f, i) => $"({coefficients[i].ToString("R", CultureInfo.InvariantCulture)}) * ({f.Sql})"));
         DuckDb.Execute(db, $"""
@@ -110,60 +110,6 @@ public sealed class RiskModel(RiskModelOptions? options = null) : IPersonYearSco
         }
 
         return new ScoreSummary("ridge logistic regression (IRLS, standardised features)", details);
-    }
-
-    /// <summary>
-    /// Fits a ridge logistic regression. Rows are features then the 0/1 outcome last. Features are standardised, the
-    /// penalty <paramref name="lambda"/> × ‖β‖² spares the intercept; coefficients are returned on the original scale.
-    /// </summary>
-    public static (double Intercept, double[] Coefficients, int Iterations) Fit(IReadOnlyList<double[]> rows, double lambda)
-    {
-        var n = rows.Count;
-        var p = rows[0].Length - 1;
-        var mean = new double[p];
-        var sd = new double[p];
-        for (var j = 0; j < p; j++)
-        {
-            mean[j] = rows.Average(r => r[j]);
-            var m = mean[j];
-            sd[j] = Math.Sqrt(rows.Sum(r => (r[j] - m) * (r[j] - m)) / n);
-            if (sd[j] < 1e-12)
-            {
-                sd[j] = 1; // constant in the sample: the penalty keeps its coefficient at 0
-            }
-        }
-
-        var x = Matrix<double>.Build.Dense(n, p + 1, (i, j) => j == 0 ? 1 : (rows[i][j - 1] - mean[j - 1]) / sd[j - 1]);
-        var y = Vector<double>.Build.Dense(n, i => rows[i][p]);
-        var penalty = Matrix<double>.Build.DenseDiagonal(p + 1, p + 1, lambda);
-        penalty[0, 0] = 0;
-        var beta = Vector<double>.Build.Dense(p + 1);
-        var iterations = 0;
-        for (; iterations < 100; iterations++)
-        {
-            var eta = x * beta;
-            var mu = eta.Map(e => 1 / (1 + Math.Exp(-e)));
-            var w = mu.Map(m => Math.Max(m * (1 - m), 1e-10));
-            var xw = x.MapIndexed((i, _, v) => v * w[i]);
-            var gradient = x.TransposeThisAndMultiply(y - mu) - penalty * beta;
-            var step = (x.TransposeThisAndMultiply(xw) + penalty).Solve(gradient);
-            beta += step;
-            if (step.AbsoluteMaximum() < 1e-8)
-            {
-                iterations++;
-                break;
-            }
-        }
-
-        var coefficients = new double[p];
-        var intercept = beta[0];
-        for (var j = 0; j < p; j++)
-        {
-            coefficients[j] = beta[j + 1] / sd[j];
-            intercept -= beta[j + 1] * mean[j] / sd[j];
-        }
-
-        return (intercept, coefficients, iterations);
     }
 
     /// <summary>Area under the ROC curve of the stored risk against the next-year outcome, for rows matching <paramref name="filter"/> (alias p).</summary>

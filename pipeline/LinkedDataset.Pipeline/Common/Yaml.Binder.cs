@@ -245,8 +245,10 @@ public static partial class Yaml
 
     private static string Join(string field, string name) => field.Length == 0 ? name : $"{field}.{name}";
 
+    // A number is a word of its own: ReferralRatePer1000Adults is referral_rate_per_1000_adults.
     private static string SnakeCase(string name) =>
-        UnderscoredNamingConvention.Instance.Apply(char.ToUpperInvariant(name[0]) + name[1..]);
+        System.Text.RegularExpressions.Regex.Replace(
+            UnderscoredNamingConvention.Instance.Apply(char.ToUpperInvariant(name[0]) + name[1..]), "(?<=[a-z])(?=[0-9])", "_");
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 

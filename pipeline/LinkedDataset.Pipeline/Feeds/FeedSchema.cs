@@ -28,6 +28,15 @@ public sealed record FeedColumn(
     IReadOnlyDictionary<string, string>? Codes,
     bool IsIdentity)
 {
+    /// <summary>Smallest allowed value of a number column (schema <c>min</c>), e.g. 0 for a cost or a length of stay; a smaller value is <c>out_of_range</c>.</summary>
+    public decimal? Minimum { get; init; }
+
+    /// <summary>Largest allowed value of a number column (schema <c>max</c>); a larger value is <c>out_of_range</c>.</summary>
+    public decimal? Maximum { get; init; }
+
+    /// <summary>Most characters a text column may hold (schema <c>max_length</c>); a longer value is <c>too_long</c>.</summary>
+    public int? MaxLength { get; init; }
+
     /// <summary>The DuckDB type a valid value of this column is cast to.</summary>
     public string DuckDbType => Type switch
     {

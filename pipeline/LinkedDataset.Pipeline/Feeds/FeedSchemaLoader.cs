@@ -92,7 +92,25 @@ public static class FeedSchemaLoader
             throw new PipelineSchemaException($"{path}: column '{name}' is of type code but lists no codes.");
         }
 
-        return new FeedColumn(name, type, c.Required, Require(path, $"description of '{name}'", c.Description), c.Codes, isIdentity);
+        if ((c.Min is not null || c.Max is not null) && type is not (ColumnType.Integer or ColumnType.Decimal))
+        {
+            throw new PipelineSchemaException($"{path}: column '{name}' has min/max but is of type {type.ToString().ToLowerInvariant()}; ranges apply to integer and decimal columns.");
+        }
+
+        if (c.MaxLength is not null && (type is not (ColumnType.String or ColumnType.Code) || c.MaxLength < 1))
+        {
+            throw new PipelineSchemaException($"{path}: column '{name}' has max_length {c.MaxLength}; it must be at least 1, on a string or code column.");
+        }
+
+        if (c.Min is { } min && c.Max is { } max && min > max)
+        {
+            throw new PipelineSchemaException($"{path}: column '{name}' has min {min} above max {max}.");
+        }
+
+        return new FeedColumn(name, type, c.Required, Require(path, $"description of '{name}'", c.Description), c.Codes, isIdentity)
+        {
+            Minimum = c.Min, Maximum = c.Max, MaxLength = c.MaxLength,
+        };
     }
 
     private static string Require(string path, string what, string? value) =>
@@ -112,5 +130,7 @@ public static class FeedSchemaLoader
         string? EndDate = null,
         bool Identity = false);
 
-    private sealed record ColumnFile(string Name, ColumnType Type, string Description, bool Required = false, Dictionary<string, string>? Codes = null);
+    private sealed record ColumnFile(
+        string Name, ColumnType Type, string Description, bool Required = false, Dictionary<string, string>? Codes = null,
+        decimal? Min = null, decimal? Max = null, int? MaxLength = null);
 }

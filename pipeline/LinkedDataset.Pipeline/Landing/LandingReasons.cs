@@ -11,4 +11,10 @@ public static class LandingReasons
 
     /// <summary>A symbolic link: never followed, since it could point anywhere on the machine.</summary>
     public const string Symlink = "symlink";
+
+    /// <summary>A file in a landing folder that is not a feed (<c>landing/foo/x.csv</c>).</summary>
+    public const string UnknownFeed = "unknown_feed_folder";
+
+    /// <summary>A file at the landing root, or in a subfolder of a feed's folder.</summary>
+    public const string NotInFeedFolder = "not_in_feed_folder";
 }

@@ -35,7 +35,18 @@ public static partial class LandingScanner
                 continue;
             }
 
-            foreach (var path in Directory.EnumerateFiles(folder).Where(p => !Path.GetFileName(p).StartsWith('.')).Order(StringComparer.Ordinal))
+            if (IsLink(folder))
+            {
+                refused.Add(Symlink(feed, folder));
+                continue;
+            }
+
+            foreach (var subfolder in Visible(Directory.EnumerateDirectories(folder)))
+            {
+                RefuseAll(subfolder, feed, LandingReasons.NotInFeedFolder, refused);
+            }
+
+            foreach (var path in Visible(Directory.EnumerateFiles(folder)))
             {
                 var name = Path.GetFileName(path);
                 if (IsLink(path))
@@ -64,8 +75,63 @@ public static partial class LandingScanner
             }
         }
 
+        RefuseOutsideFeedFolders(layout, refused);
         return new LandingScan(found, refused);
     }
+
+    /// <summary>
+    /// Files at the landing root and in folders that are not feeds are refused, not ignored: a file a
+    /// provider dropped in the wrong place is then visible in the registry. <c>_reference/</c> (the
+    /// postcode lookup) and hidden entries are left alone.
+    /// </summary>
+    private static void RefuseOutsideFeedFolders(DatasetLayout layout, List<RefusedFile> refused)
+    {
+        if (!Directory.Exists(layout.Landing))
+        {
+            return;
+        }
+
+        foreach (var path in Visible(Directory.EnumerateFiles(layout.Landing)))
+        {
+            refused.Add(IsLink(path) ? Symlink("", path) : new RefusedFile("", path, LandingReasons.NotInFeedFolder,
+                $"Landing file '{Path.GetFileName(path)}' is at the landing root; extracts go in landing/<feed>/ ({string.Join(", ", FeedSchemaLoader.FeedNames)}). Move it into its feed's folder."));
+        }
+
+        var feeds = FeedSchemaLoader.FeedNames.Append(ReferenceFolder).ToHashSet(StringComparer.Ordinal);
+        foreach (var folder in Visible(Directory.EnumerateDirectories(layout.Landing)).Where(d => !feeds.Contains(Path.GetFileName(d))))
+        {
+            RefuseAll(folder, Path.GetFileName(folder), LandingReasons.UnknownFeed, refused);
+        }
+    }
+
+    /// <summary>Refuses every file under <paramref name="folder"/> (recursively, links not followed) with <paramref name="reason"/>.</summary>
+    private static void RefuseAll(string folder, string label, string reason, List<RefusedFile> refused)
+    {
+        if (IsLink(folder))
+        {
+            refused.Add(Symlink(label, folder));
+            return;
+        }
+
+        foreach (var path in Visible(Directory.EnumerateFiles(folder)))
+        {
+            var name = Path.GetFileName(path);
+            refused.Add(IsLink(path) ? Symlink(label, path) : new RefusedFile(label, path, reason, reason == LandingReasons.UnknownFeed
+                ? $"Landing file '{name}' is in '{label}/', which is not a feed folder (feeds: {string.Join(", ", FeedSchemaLoader.FeedNames)}). Move it into its feed's folder."
+                : $"Landing file '{name}' is in a subfolder of '{label}/'; extracts go directly in landing/{label}/. Move it up."));
+        }
+
+        foreach (var subfolder in Visible(Directory.EnumerateDirectories(folder)))
+        {
+            RefuseAll(subfolder, label, reason, refused);
+        }
+    }
+
+    /// <summary>The folder of reference files supplied with the extracts (the postcode lookup), not a feed.</summary>
+    public const string ReferenceFolder = "_reference";
+
+    private static IEnumerable<string> Visible(IEnumerable<string> paths) =>
+        paths.Where(p => !Path.GetFileName(p).StartsWith('.')).Order(StringComparer.Ordinal);
 
     /// <summary>
     /// True for a symbolic link (or other reparse point). Landing never follows one: it could point
@@ -76,7 +142,7 @@ public static partial class LandingScanner
     /// <summary>The refusal of a symbolic link in landing; the link is never followed.</summary>
     public static RefusedFile Symlink(string feed, string path) =>
         new(feed, path, LandingReasons.Symlink,
-            $"Landing file '{Path.GetFileName(path)}' in '{feed}/' is a symbolic link; links are not followed. Copy the extract itself into landing.");
+            $"Landing file '{Path.GetFileName(path)}'{(feed.Length > 0 ? $" in '{feed}/'" : "")} is a symbolic link; links are not followed. Copy the extract itself into landing.");
 
     /// <summary>
     /// What the registry records for a refused file without following a link: the content hash and

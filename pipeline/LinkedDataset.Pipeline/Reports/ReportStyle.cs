@@ -11,7 +11,7 @@ public static class ReportStyle
         .table-wrap{overflow-x:auto;margin:.6em 0 1.4em}
         table{border-collapse:collapse;font-size:13px}caption{text-align:left;font-weight:600;padding:.3em 0}
         th,td{border:1px solid #d0d0d0;padding:3px 8px;text-align:left;vertical-align:top}
-        thead th{background:#f2f2f2;position:sticky;top:0}
+        thead th{background:#f2f2f2;position:sticky;top:0;white-space:nowrap}
         th.num,td.num{text-align:right;font-variant-numeric:tabular-nums}
         td.tone-good{background:#d9f2d9}td.tone-warning{background:#ffe08a}td.tone-missing{background:#f4a6a6}td.tone-bad{background:#e07a7a}
         p.empty{color:#666;font-style:italic}

@@ -81,8 +81,8 @@ public sealed partial class ExtractStager
     /// The row failure expression: the schema's checks. Identity values (tokens, birth month, sex of a
     /// pseudonymised extract too) were cleaned before (<see cref="CleanIdentity"/>), so they never fail a row.
     /// </summary>
-    private static string FailureSql(FeedSchema schema, IReadOnlySet<string> header, FeedForm form, DateOnly today) =>
-        ValidationSql.FailureExpression(schema, header, today);
+    private static string FailureSql(FeedSchema schema, IReadOnlySet<string> header, FeedForm form, DateOnly today, string provider) =>
+        ValidationSql.FailureExpression(schema, header, today, provider);
 
     /// <summary>Identity tokens on table <c>checked</c>: computed for an identifiable extract, taken from the file (empty when absent) for a pseudonymised one.</summary>
     private static void AddIdentityTokens(DuckDBConnection db, PseudonymKey key, IReadOnlySet<string> identity, IReadOnlySet<string> header, FeedForm form)

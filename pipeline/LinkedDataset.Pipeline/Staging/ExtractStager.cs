@@ -79,7 +79,7 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
         var identityMissing = CleanIdentity(db, schema, present, form, Today(options));
         DuckDb.Execute(db, $"""
             CREATE TABLE checked AS
-            SELECT *, {FailureSql(schema, present, form, Today(options))} AS failure
+            SELECT *, {FailureSql(schema, present, form, Today(options), extract.Provider)} AS failure
             FROM raw
             """);
 

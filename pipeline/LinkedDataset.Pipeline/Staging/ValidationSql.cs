@@ -22,6 +22,9 @@ public static partial class ValidationSql
         public const string DateInFuture = "date_in_future";
         public const string DateBeforeBirth = "date_before_birth";
         public const string EndBeforeStart = "end_before_start";
+        public const string TooLong = "too_long";
+        public const string OutOfRange = "out_of_range";
+        public const string ProviderMismatch = "provider_mismatch";
     }
 
     /// <summary>
@@ -31,15 +34,18 @@ public static partial class ValidationSql
     public static string FailureExpression(FeedSchema schema, IReadOnlySet<string> presentColumns) => FailureExpression(schema, presentColumns, null);
 
     /// <summary>
-    /// As above, plus the date range checks (<see cref="RangeChecks"/>) when <paramref name="today"/>
-    /// is given. Range checks come after every type check, so a malformed value is reported as such.
+    /// As above, plus the value checks (<see cref="ValueChecks"/>: lengths, number ranges, and the
+    /// provider code against <paramref name="provider"/>, the file name's provider, when given) and
+    /// the date range checks (<see cref="RangeChecks"/>) when <paramref name="today"/> is given. Type
+    /// checks come first, so a malformed value is reported as such, then value checks, then dates.
     /// </summary>
-    public static string FailureExpression(FeedSchema schema, IReadOnlySet<string> presentColumns, DateOnly? today)
+    public static string FailureExpression(FeedSchema schema, IReadOnlySet<string> presentColumns, DateOnly? today, string? provider = null)
     {
         var checks = schema.Columns
             .Where(c => presentColumns.Contains(c.Name))
             .Select(c => Check(c))
             .Where(sql => sql is not null)
+            .Concat(ValueChecks(schema, presentColumns, provider))
             .Concat(today is { } t ? RangeChecks(schema, presentColumns, t) : []);
         return "COALESCE(" + string.Join(",\n  ", checks.Append("NULL")) + ")";
     }

@@ -11,7 +11,7 @@ namespace LinkedDataset.Tests.Integration.Hosting;
 public class ScheduleDefaultsTests
 {
     [Fact]
-    public async Task DefaultSchedules_RegisterScanPublishAndDataQuality_ButNotThePlaceholderReportsJob()
+    public async Task DefaultSchedules_RegisterScanPublishDataQualityAndReports()
     {
         // Registered on a real (in-memory) Hangfire storage with the settings a user gets by default.
         var storage = new InMemoryStorage();
@@ -21,7 +21,7 @@ public class ScheduleDefaultsTests
 
         using var connection = storage.GetConnection();
         connection.GetRecurringJobs().Select(j => j.Id).Should().BeEquivalentTo(
-            RecurringJobRegistration.ScanLanding, RecurringJobRegistration.Publish, RecurringJobRegistration.DataQuality);
+            RecurringJobRegistration.ScanLanding, RecurringJobRegistration.Publish, RecurringJobRegistration.DataQuality, RecurringJobRegistration.Reports);
     }
 
     [Fact]

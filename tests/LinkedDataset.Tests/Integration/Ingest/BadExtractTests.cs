@@ -258,26 +258,31 @@ public class BadExtractTests : IDisposable
     }
 
     [Fact]
-    public void BadExtract_DatesInTheFuture_RowsQuarantinedAsDateInFuture()
+    public void BadExtract_DatesInTheFuture_RowsQuarantinedAsDateInFuture_ButABirthDateIsOnlyMadeMissing()
     {
-        // Today is 2025-12-01. Row 1: discharge 2025-12-02 (future). Row 2: birth 2026-01-01 (future; also after admission).
-        // Row 3 fine. Future checks come before before-birth checks.
+        // Today is 2025-12-01. Row 1: discharge 2025-12-02 (future) ⇒ quarantined. Row 2: birth 2026-01-01 (future;
+        // also after admission): an identity value never costs the row (issue 11), so the date of birth is made
+        // missing for linkage and counted, and the row stages. Row 3 fine.
         IngestHarness.Land(layout, "apc", "apc_RPA_2025-04.csv", Lines(Header,
             "P1,RPA,2025-11-30,2025-12-02,21,1,I214,300,9434765919,Ann,Example,1950-06-15,2,CT1 1AA,",
             "P2,RPA,2025-11-20,2025-11-21,21,1,I214,300,9434765919,Ann,Example,2026-01-01,2,CT1 1AA,",
             "P3,RPA,2025-12-01,2025-12-01,21,1,I214,300,9434765919,Ann,Example,1950-06-15,2,CT1 1AA,"));
-        var pass = StagedWith("apc_RPA_2025-04.csv", 3, 1, new Dictionary<string, long> { ["date_in_future"] = 2 });
-        Quarantine(pass.Report("apc_RPA_2025-04.csv").ExtractId).Should().Equal("1|discharge_date|date_in_future", "2|date_of_birth|date_in_future");
+        var pass = StagedWith("apc_RPA_2025-04.csv", 3, 2, new Dictionary<string, long> { ["date_in_future"] = 1 });
+        Quarantine(pass.Report("apc_RPA_2025-04.csv").ExtractId).Should().Equal("1|discharge_date|date_in_future");
+        pass.Report("apc_RPA_2025-04.csv").IdentityValuesMadeMissing.Should().BeEquivalentTo(new Dictionary<string, long> { ["date_of_birth|date_in_future"] = 1 });
     }
 
     [Fact]
-    public void BadExtract_AdmissionBeforeBirth_RowQuarantinedAsDateBeforeBirth()
+    public void BadExtract_AdmissionBeforeBirth_StagesTheRow_WithTheBirthDateMadeMissing()
     {
+        // Admission 1949 before a birth in 1950: the birth date is the suspect, not the activity (issue 11: an
+        // identity value never costs the row). Both rows stage; the date of birth is counted as after_activity_date.
         IngestHarness.Land(layout, "apc", "apc_RPA_2025-04.csv", Lines(Header,
             "P1,RPA,1949-04-02,1949-04-05,21,1,I214,300,9434765919,Ann,Example,1950-06-15,2,CT1 1AA,",
             Good2.Replace("S2,RVV", "P2,RPA")));
-        var pass = StagedWith("apc_RPA_2025-04.csv", 2, 1, new Dictionary<string, long> { ["date_before_birth"] = 1 });
-        Quarantine(pass.Report("apc_RPA_2025-04.csv").ExtractId).Should().Equal("1|admission_date|date_before_birth");
+        var pass = StagedWith("apc_RPA_2025-04.csv", 2, 2, new Dictionary<string, long>());
+        Quarantine(pass.Report("apc_RPA_2025-04.csv").ExtractId).Should().BeEmpty();
+        pass.Report("apc_RPA_2025-04.csv").IdentityValuesMadeMissing.Should().BeEquivalentTo(new Dictionary<string, long> { ["date_of_birth|after_activity_date"] = 1 });
     }
 
     [Fact]

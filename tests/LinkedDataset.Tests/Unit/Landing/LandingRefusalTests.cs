@@ -50,4 +50,35 @@ public sealed class LandingRefusalTests : IDisposable
         entry.Bytes.Should().Be(0);
         entry.ContentHash.Should().NotBe(LandingScanner.ContentHash(outside), "the link's target is never read");
     }
+
+    [Fact]
+    public void ScanAll_RefusesFilesAtTheRoot_InUnknownFolders_AndInFeedSubfolders_LeavingReferenceAlone()
+    {
+        Write("apc/apc_RVV_2025-04.csv", ApcHeader + "\n");
+        Write("apc_RVV_2025-05.csv", ApcHeader + "\n");              // at the landing root
+        Write("admissions/apc_RVV_2025-06.csv", ApcHeader + "\n");   // "admissions" is not a feed
+        Write("apc/old/apc_RVV_2025-03.csv", ApcHeader + "\n");      // below the feed folder
+        Write("_reference/postcode_lsoa.csv", "postcode,lsoa11cd\n");
+        Write(".DS_Store", "");
+
+        var scan = LandingScanner.ScanAll(Layout);
+
+        scan.Extracts.Select(e => e.FileName).Should().Equal("apc_RVV_2025-04.csv");
+        scan.Refused.Select(r => (r.Feed, r.FileName, r.Reason)).Should().BeEquivalentTo(new[]
+        {
+            ("apc", "apc_RVV_2025-03.csv", LandingReasons.NotInFeedFolder),
+            ("", "apc_RVV_2025-05.csv", LandingReasons.NotInFeedFolder),
+            ("admissions", "apc_RVV_2025-06.csv", LandingReasons.UnknownFeed),
+        });
+        scan.Refused.Single(r => r.Feed == "admissions").Message.Should().Contain("'admissions/', which is not a feed folder");
+
+        var registry = LandingRegistry.Load(Layout);
+        var registered = registry.Register(scan);
+        registered.NewlyRefused.Select(e => (e.FileName, e.Status, e.Reason)).Should().BeEquivalentTo(new[]
+        {
+            ("apc_RVV_2025-03.csv", RegistryEntry.Refused, LandingReasons.NotInFeedFolder),
+            ("apc_RVV_2025-05.csv", RegistryEntry.Refused, LandingReasons.NotInFeedFolder),
+            ("apc_RVV_2025-06.csv", RegistryEntry.Refused, LandingReasons.UnknownFeed),
+        });
+    }
 }

@@ -1,6 +1,7 @@
 using DuckDB.NET.Data;
 using FluentAssertions;
 using LinkedDataset.Analysis.Risk;
+using LinkedDataset.Analysis.Statistics;
 using LinkedDataset.Pipeline.Storage;
 
 namespace LinkedDataset.Tests.Unit.Marts;
@@ -21,7 +22,7 @@ public class RiskModelTests
             return new[] { x1, x2, random.NextDouble() < p ? 1.0 : 0.0 };
         }).ToList();
 
-        var (intercept, coefficients, _) = RiskModel.Fit(rows, lambda: 0.01);
+        var (intercept, coefficients, _) = RidgeLogisticRegression.Fit(rows, lambda: 0.01);
 
         intercept.Should().BeApproximately(-1, 0.15);
         coefficients[0].Should().BeApproximately(2, 0.1);
@@ -38,8 +39,8 @@ public class RiskModelTests
             return new[] { x, random.NextDouble() < 1 / (1 + Math.Exp(-1.5 * x)) ? 1.0 : 0.0 };
         }).ToList();
 
-        var weak = RiskModel.Fit(rows, 0.01).Coefficients[0];
-        var strong = RiskModel.Fit(rows, 2_000).Coefficients[0];
+        var weak = RidgeLogisticRegression.Fit(rows, 0.01).Coefficients[0];
+        var strong = RidgeLogisticRegression.Fit(rows, 2_000).Coefficients[0];
         Math.Abs(strong).Should().BeLessThan(Math.Abs(weak) / 2);
     }
 

@@ -24,7 +24,7 @@ public sealed class DqReportTests
         var html = DqReport.Html(matrix, new FixedClock(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero)));
 
         html.Should().Contain("<td class=\"num tone-good\" title=\"rows read 100, staged 100, quarantined 0; expected 100;");
-        html.Should().Contain("<td class=\"num tone-warning\" title=\"rows read 40, staged 40, quarantined 0; expected 100; duplicates –; rejections –; link rate –; flags: volume_low\">40</td>");
+        html.Should().Contain("<td class=\"num tone-warning\" title=\"rows read 40, staged 40, quarantined 0; expected 100; duplicates –; rejections –; link rate –; provisional –; flags: volume_low\">40</td>");
         html.Should().Contain("<td class=\"tone-missing\" title=\"missing\">missing</td>");
         html.Should().Contain("3 provider-months: 2 received, 1 missing, 0 refused; 2 flagged.");
         html.Should().Contain("<figure class=\"chart\"><svg").And.Contain(">apc: rows read per month</text>");

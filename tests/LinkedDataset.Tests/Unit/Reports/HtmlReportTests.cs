@@ -94,8 +94,10 @@ public sealed class HtmlReportTests
 
         provenance.CodeVersion.Should().NotBeNullOrWhiteSpace();
         provenance.GeneratedUtc.Should().Be(Noon);
-        // schemas/reference/codelists/<name>/VERSION ship beside the program: charlson, efi, ltc, palliative.
-        provenance.Inputs.Select(i => i.Name).Should().StartWith(["codelist charlson", "codelist efi", "codelist ltc"]).And.EndWith("seed");
+        // schemas/reference/codelists/<name>/VERSION ship beside the program (charlson, efi, ltc, palliative, …), in name order, then the caller's inputs.
+        var names = provenance.Inputs.Select(i => i.Name).ToList();
+        names.Should().Contain(["codelist charlson", "codelist efi", "codelist ltc", "codelist palliative"]).And.EndWith("seed");
+        names.SkipLast(1).Should().BeInAscendingOrder(StringComparer.Ordinal).And.OnlyContain(n => n.StartsWith("codelist "));
         provenance.Inputs.Should().Contain(new ProvenanceInput("codelist ltc", "ltc-gmsde.1"));
     }
 
