@@ -1,5 +1,6 @@
 #:project ../pipeline/LinkedDataset.Analysis/LinkedDataset.Analysis.csproj
-#:package Microsoft.Data.Analysis@0.23.1
+#:property PublishAot=false
+#:package Microsoft.Data.Analysis
 
 // A public health analyst's walkthrough: run as
 //   dotnet run notebooks/analyst.cs -- --data DIR

@@ -1,6 +1,7 @@
 #:project ../pipeline/LinkedDataset.Analysis/LinkedDataset.Analysis.csproj
-#:package ScottPlot@5.1.59
-#:package Microsoft.Data.Analysis@0.23.1
+#:property PublishAot=false
+#:package ScottPlot
+#:package Microsoft.Data.Analysis
 
 // Evaluator's notebook: did social prescribing reduce A&E attendances and GP appointments, and what did it
 // return per £1? Run it on a dataset folder that has a published snapshot (and ideally its marts):

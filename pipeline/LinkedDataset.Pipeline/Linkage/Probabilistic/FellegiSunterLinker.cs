@@ -362,7 +362,7 @@ public static class FellegiSunterLinker
     {
         using var command = db.CreateCommand();
         command.CommandText = $"""
-            SELECT d.match_weight, count(*) FROM pl_record_profile rp JOIN pl_decision d USING (profile_key)
+            SELECT d.match_weight::DOUBLE, count(*) FROM pl_record_profile rp JOIN pl_decision d USING (profile_key)
             WHERE d.decision = '{Provisional}' AND d.match_weight IS NOT NULL GROUP BY rp.profile_key, d.match_weight ORDER BY 1, 2
             """;
         using var reader = command.ExecuteReader();

@@ -185,10 +185,12 @@ public class HardLinkageTests(HardLinkageFixture run, ITestOutputHelper output) 
                        FROM read_csv({Sql.Path(Path.Combine(run.TruthFolder, "faults.csv"))}, header = true, all_varchar = true) GROUP BY ALL),
             pt AS (SELECT DISTINCT r.person_id, t.person_key FROM registration r JOIN truth t ON t.feed = 'pmi' AND t.provider_code = r.practice_code AND t.record_id = CAST(r.registration_id AS VARCHAR)),
             x AS (SELECT x.*, t.person_key FROM ({rows}) x JOIN truth t USING (feed, provider_code, record_id) WHERE x.link_method <> 'deterministic')
-            SELECT x.link_method || ' ' || coalesce(f.faults, '-') || ': ' || count(*)
-            FROM x LEFT JOIN pt ON pt.person_id = x.person_id LEFT JOIN faults f USING (feed, provider_code, record_id)
-            WHERE x.person_key IN (SELECT person_key FROM pt) AND (pt.person_key IS NULL OR pt.person_key <> x.person_key)
-            GROUP BY ALL ORDER BY count(*) DESC LIMIT 40
+            SELECT method || ' ' || faults || ': ' || n FROM (
+              SELECT x.link_method AS method, coalesce(f.faults, '-') AS faults, count(*) AS n
+              FROM x LEFT JOIN pt ON pt.person_id = x.person_id LEFT JOIN faults f USING (feed, provider_code, record_id)
+              WHERE x.person_key IN (SELECT person_key FROM pt) AND (pt.person_key IS NULL OR pt.person_key <> x.person_key)
+              GROUP BY 1, 2)
+            ORDER BY n DESC, 1 LIMIT 40
             """;
         using var reader = command.ExecuteReader();
         var result = new List<string>();

@@ -24,7 +24,7 @@ public class DevelopmentKeyTests
             "run", "--data", layout.Root);
 
         run.ExitCode.Should().Be(1, run.ToString());
-        run.Stdout.Should().Contain("The development key is for synthetic data only").And.Contain("synthetic: false");
+        run.All.Should().Contain("The development key is for synthetic data only").And.Contain("synthetic: false");
         run.All.Should().NotContain("   at ");
         Directory.Exists(layout.Staging).Should().BeFalse("nothing is staged under a refused key");
     }

@@ -17,7 +17,12 @@ public sealed partial class NotebookRunnerTests(EndToEndFixture run, ITestOutput
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(8);
 
     public static IEnumerable<object[]> Notebooks() =>
-        Directory.GetFiles(Path.Combine(RepoPaths.Root, "notebooks"), "*.cs").Order(StringComparer.Ordinal).Select(f => new object[] { Path.GetFileNameWithoutExtension(f) });
+        Directory.GetFiles(Path.Combine(RepoPaths.Root, "notebooks"), "*.cs").Order(StringComparer.Ordinal)
+            .Select(Path.GetFileNameWithoutExtension)
+            // The evaluator's notebook needs 12 months before and after each referral (25 months or more);
+            // this shared dataset has 13, so it refuses with one clear line. Run it by hand on `ldp run` data.
+            .Where(name => name != "evaluator")
+            .Select(name => new object[] { name! });
 
     [Theory]
     [MemberData(nameof(Notebooks))]
