@@ -29,7 +29,7 @@ internal static class EvaluationData
     /// <summary>The months (first, last) with A&amp;E or outpatient activity: the data window.</summary>
     public static (int First, int Last) DataWindow(DuckDBConnection db)
     {
-        var row = Query(db, $"""
+        var row = DuckDb.Query(db, $"""
             SELECT min(m), max(m) FROM (
               SELECT {Mi("arrival_date")} AS m FROM ae UNION ALL SELECT {Mi("appointment_date")} FROM op)
             """, r => (r.IsDBNull(0) ? -1 : Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture), r.IsDBNull(1) ? -1 : Convert.ToInt32(r.GetValue(1), CultureInfo.InvariantCulture))).Single();
@@ -38,7 +38,7 @@ internal static class EvaluationData
 
     /// <summary>Columns of a table or view (lower case).</summary>
     public static HashSet<string> Columns(DuckDBConnection db, string table) =>
-        Query(db, $"SELECT column_name FROM information_schema.columns WHERE table_name = {Sql.Literal(table)}", r => r.GetString(0).ToLowerInvariant()).ToHashSet();
+        DuckDb.Query(db, $"SELECT column_name FROM information_schema.columns WHERE table_name = {Sql.Literal(table)}", r => r.GetString(0).ToLowerInvariant()).ToHashSet();
 
     /// <summary>
     /// Creates <c>ev_person</c>, <c>ev_referral</c>, <c>ev_treated</c>, <c>ev_member</c> (treated and eligible comparator rows per index
@@ -164,7 +164,7 @@ internal static class EvaluationData
 
     /// <summary>Reads every member row with its covariates (treated first).</summary>
     public static List<MemberRow> ReadMembers(DuckDBConnection db, int covariateCount) =>
-        Query(db, "SELECT * FROM ev_covariates ORDER BY treated DESC, g, person_id", r =>
+        DuckDb.Query(db, "SELECT * FROM ev_covariates ORDER BY treated DESC, g, person_id", r =>
         {
             var values = new double[covariateCount];
             for (var i = 0; i < covariateCount; i++)
@@ -189,26 +189,12 @@ internal static class EvaluationData
             }
         }
 
-        return Query(db, $"""
+        return DuckDb.Query(db, $"""
             SELECT m.set_id, m.member, CAST(e.mi - m.g AS INTEGER) AS month, e.outcome, CAST(sum(e.n_all) AS DOUBLE), CAST(sum(e.n_certain) AS DOUBLE), CAST(sum(e.w) AS DOUBLE)
             FROM ev_matched m JOIN ev_event e ON e.person_id = m.person_id
              AND e.mi BETWEEN m.g + ({w.First}) AND m.g + ({w.Last}) AND e.event_date < m.censor_date
             GROUP BY ALL
             """, r => (r.GetInt32(0), r.GetInt32(1), Convert.ToInt32(r.GetValue(2), CultureInfo.InvariantCulture), r.GetString(3),
                 Convert.ToDouble(r.GetValue(4), CultureInfo.InvariantCulture), Convert.ToDouble(r.GetValue(5), CultureInfo.InvariantCulture), Convert.ToDouble(r.GetValue(6), CultureInfo.InvariantCulture)));
-    }
-
-    public static List<T> Query<T>(DuckDBConnection db, string sql, Func<System.Data.Common.DbDataReader, T> map)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var list = new List<T>();
-        while (reader.Read())
-        {
-            list.Add(map(reader));
-        }
-
-        return list;
     }
 }

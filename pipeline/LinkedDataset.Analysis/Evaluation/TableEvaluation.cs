@@ -61,7 +61,7 @@ public static class TableEvaluation
         }
 
         var select = string.Join(", ", used.Select((c, i) => $"TRY_CAST({Sql.Identifier(c)} AS DOUBLE) AS v{i}"));
-        var rows = EvaluationData.Query(db, $"SELECT {select} FROM t", r => Enumerable.Range(0, used.Count).Select(i => r.IsDBNull(i) ? double.NaN : r.GetDouble(i)).ToArray());
+        var rows = DuckDb.Query(db, $"SELECT {select} FROM t", r => Enumerable.Range(0, used.Count).Select(i => r.IsDBNull(i) ? double.NaN : r.GetDouble(i)).ToArray());
         var complete = rows.Where(r => r.All(double.IsFinite)).ToList();
         var bad = complete.FirstOrDefault(r => r[0] is not (0 or 1));
         if (bad is not null)

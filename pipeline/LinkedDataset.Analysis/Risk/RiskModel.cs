@@ -55,7 +55,7 @@ public sealed class RiskModel(RiskModelOptions? options = null) : IPersonYearSco
 
     public ScoreSummary Score(DuckDBConnection db)
     {
-        var complete = Query(db, "SELECT fin_year FROM years WHERE year_complete ORDER BY fin_year", r => r.GetInt32(0));
+        var complete = DuckDb.Query(db, "SELECT fin_year FROM years WHERE year_complete ORDER BY fin_year", r => r.GetInt32(0));
         var pairs = complete.Where(y => complete.Contains(y + 1)).ToList();
         if (pairs.Count == 0)
         {
@@ -70,7 +70,7 @@ public sealed class RiskModel(RiskModelOptions? options = null) : IPersonYearSco
             """);
         var featureSql = string.Join(", ", Features.Select(f => f.Sql));
         var exclude = holdout == "people" ? "AND hash(p.person_id) % 5 <> 0" : "";
-        var sample = Query(db, $"""
+        var sample = DuckDb.Query(db, $"""
             SELECT {featureSql}, CAST(o.y AS DOUBLE)
             FROM person_year p JOIN risk_outcome o USING (person_id, fin_year)
             WHERE p.fin_year = {trainYear} {exclude}
@@ -124,19 +124,5 @@ public sealed class RiskModel(RiskModelOptions? options = null) : IPersonYearSco
             ), n AS (SELECT count(*) FILTER (y) AS n1, count(*) FILTER (NOT y) AS n0 FROM e)
             SELECT (sum(rk) FILTER (y) - any_value(n1) * (any_value(n1) + 1) / 2.0) / (any_value(n1) * any_value(n0)) FROM r, n
             """);
-    }
-
-    private static List<T> Query<T>(DuckDBConnection db, string sql, Func<System.Data.Common.DbDataReader, T> map)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var list = new List<T>();
-        while (reader.Read())
-        {
-            list.Add(map(reader));
-        }
-
-        return list;
     }
 }

@@ -42,4 +42,19 @@ public static class DuckDb
         var value = command.ExecuteScalar();
         return value is null or DBNull ? default! : (T)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Rows mapped by hand, for results Dapper cannot map (positional tuples, arrays); small results only.</summary>
+    public static List<T> Query<T>(DuckDBConnection db, string sql, Func<System.Data.Common.DbDataReader, T> map)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var list = new List<T>();
+        while (reader.Read())
+        {
+            list.Add(map(reader));
+        }
+
+        return list;
+    }
 }
