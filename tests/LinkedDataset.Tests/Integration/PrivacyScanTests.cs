@@ -99,7 +99,8 @@ public partial class PrivacyScanTests(EndToEndFixture run)
         string[] vocabulary = ["Kent", "Medway", "Wilson", "Green", "Price", "Max", "Ward", "Walker", "Gray"];
         values.ExceptWith(vocabulary.Concat(vocabulary.Select(w => w.ToUpperInvariant())));
         values.Count.Should().BeGreaterThan(1000, "the scan needs the synthetic identities to look for");
-        datesOfBirth = Values(db, null, "date_of_birth", "SELECT DISTINCT date_of_birth FROM ids WHERE date_of_birth IS NOT NULL").ToHashSet(StringComparer.Ordinal);
+        // A birth date on the 1st of a month reads the same as a period start in measures (2025-10-01): those are left out.
+        datesOfBirth = Values(db, null, "date_of_birth", "SELECT DISTINCT date_of_birth FROM ids WHERE date_of_birth IS NOT NULL AND NOT ends_with(date_of_birth, '-01')").ToHashSet(StringComparer.Ordinal);
         return values;
     }
 
