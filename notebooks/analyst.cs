@@ -11,16 +11,14 @@
 using System.Globalization;
 using LinkedDataset.Analysis.Cohorts;
 using LinkedDataset.Analysis.Measures;
+using LinkedDataset.Analysis.Reports;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Marts;
 using LinkedDataset.Pipeline.Reports;
 using LinkedDataset.Pipeline.Storage;
 using Microsoft.Data.Analysis;
 
-var data = args.SkipWhile(a => a != "--data").Skip(1).FirstOrDefault() ?? "data";
-var layout = new DatasetLayout(Path.GetFullPath(data));
-var output = Path.Combine(layout.Root, "notebooks", "analyst");
-Directory.CreateDirectory(output);
+var (layout, output) = NotebookFolders.From(args, "analyst");
 var examples = Path.Combine(ProjectPaths.SchemasRoot, "cohorts");
 
 // 1. The snapshot and its marts. Cohorts read segments (eFI, LTCs, Bridges to Health) and costs from the

@@ -11,16 +11,14 @@
 
 using System.Globalization;
 using LinkedDataset.Analysis.Demand;
+using LinkedDataset.Analysis.Reports;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Marts;
 using LinkedDataset.Pipeline.Reports;
 using LinkedDataset.Pipeline.Storage;
 using Microsoft.Data.Analysis;
 
-var data = args.SkipWhile(a => a != "--data").Skip(1).FirstOrDefault() ?? "data";
-var layout = new DatasetLayout(Path.GetFullPath(data));
-var output = Path.Combine(layout.Root, "notebooks", "commissioner");
-Directory.CreateDirectory(output);
+var (layout, output) = NotebookFolders.From(args, "commissioner");
 
 // 1. The snapshot and its marts. The baseline rates come from person_year (one row per person per financial
 //    year, with age band, sex, eFI category and use and cost by setting); build the marts once if needed.

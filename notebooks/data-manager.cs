@@ -7,12 +7,13 @@
 // It writes its charts (PNG and SVG) and a Markdown and an HTML page under
 // data/notebooks/data-manager/. Everything here is operational: counts of files and rows for the
 // data manager inside the secure environment, not for release.
-#:project ../pipeline/LinkedDataset.Pipeline/LinkedDataset.Pipeline.csproj
+#:project ../pipeline/LinkedDataset.Analysis/LinkedDataset.Analysis.csproj
 // File-based apps default to native AOT, which turns off the reflection the pipeline uses (JSON, Dapper).
 #:property PublishAot=false
 // Central package management (Directory.Packages.props) supplies the version: a version here is an error (NU1008).
 #:package Microsoft.Data.Analysis
 
+using LinkedDataset.Analysis.Reports;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Linkage;
 using LinkedDataset.Pipeline.Quality;
@@ -20,17 +21,14 @@ using LinkedDataset.Pipeline.Reports;
 using LinkedDataset.Pipeline.Storage;
 using Microsoft.Data.Analysis;
 
-var data = args.SkipWhile(a => a != "--data").Skip(1).FirstOrDefault() ?? "data";
-var layout = new DatasetLayout(Path.GetFullPath(data));
+var (layout, output) = NotebookFolders.From(args, "data-manager");
 var snapshot = layout.CurrentSnapshotId;
 if (snapshot is null)
 {
-    Console.Error.WriteLine($"No snapshot has been published in {layout.Root}. Run 'ldp run --data {data}' first.");
+    Console.Error.WriteLine($"No snapshot has been published in {layout.Root}. Run 'ldp run --data {layout.Root}' first.");
     return 1;
 }
 
-var output = Path.Combine(layout.Root, "notebooks", "data-manager");
-Directory.CreateDirectory(output);
 var report = new HtmlReport("Data manager: did every provider send, and is it sane?", Provenance.For(snapshot, Provenance.OperationalNotForRelease))
     .Note("Operational report for the data manager: counts of files and rows, not disclosure-controlled; not for release.");
 

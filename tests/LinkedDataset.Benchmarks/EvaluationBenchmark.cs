@@ -34,8 +34,9 @@ public static class EvaluationBenchmark
             -- Referrals: a share of people, more often during a spike (the spike month gets 3× use below).
             CREATE TABLE intervention AS
             SELECT person_id, 'SP' AS programme_code, 'deterministic' AS link_method, 1.0 AS match_probability, false AS match_uncertain,
-                   DATE '2024-01-01' + INTERVAL (hash(person_id, 6) % 365) DAY AS referral_date,
-                   DATE '2024-01-01' + INTERVAL (hash(person_id, 6) % 365 + 7 + hash(person_id, 7) % 28) DAY AS start_date
+                   -- DATE + INTERVAL is a TIMESTAMP in DuckDB; the snapshot's columns are DATEs, so cast.
+                   CAST(DATE '2024-01-01' + INTERVAL (hash(person_id, 6) % 365) DAY AS DATE) AS referral_date,
+                   CAST(DATE '2024-01-01' + INTERVAL (hash(person_id, 6) % 365 + 7 + hash(person_id, 7) % 28) DAY AS DATE) AS start_date
             FROM person WHERE (hash(person_id, 8) % 1000000) / 1000000.0 < {share.ToString("R", CultureInfo.InvariantCulture)} * (0.5 + frailty / 2);
 
             -- Monthly use 2023-01 .. 2024-12 (24 months) + 2025 (12 months) per setting: Poisson draws by inversion over a few counts.
@@ -57,9 +58,10 @@ public static class EvaluationBenchmark
         {
             DuckDb.Execute(db, $"""
                 CREATE TABLE {table} AS
-                WITH u AS (SELECT person_id, month, scale * {rate.ToString("R", CultureInfo.InvariantCulture)} / 12 AS lambda, (hash(person_id, month, '{table}') % 1000000) / 1000000.0 AS u FROM month_use),
-                     n AS (SELECT person_id, month, CASE WHEN u < exp(-lambda) THEN 0 WHEN u < exp(-lambda) * (1 + lambda) THEN 1
-                                                          WHEN u < exp(-lambda) * (1 + lambda + lambda * lambda / 2) THEN 2 ELSE 3 END AS n FROM u)
+                -- The Poisson mean is "mu": DuckDB reserves "lambda" (its lambda-function syntax).
+                WITH u AS (SELECT person_id, month, scale * {rate.ToString("R", CultureInfo.InvariantCulture)} / 12 AS mu, (hash(person_id, month, '{table}') % 1000000) / 1000000.0 AS u FROM month_use),
+                     n AS (SELECT person_id, month, CASE WHEN u < exp(-mu) THEN 0 WHEN u < exp(-mu) * (1 + mu) THEN 1
+                                                          WHEN u < exp(-mu) * (1 + mu + mu * mu / 2) THEN 2 ELSE 3 END AS n FROM u)
                 SELECT person_id, 'deterministic' AS link_method, 1.0 AS match_probability, false AS match_uncertain,
                        CAST(month + INTERVAL (k * 7) DAY AS DATE) AS {date} {extra}
                 FROM n, range(n.n) t(k) WHERE n.n > 0

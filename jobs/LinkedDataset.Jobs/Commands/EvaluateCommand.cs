@@ -54,7 +54,7 @@ public static class EvaluateCommand
             AnsiConsole.Status().Start("Matching and estimating…", _ => result = SnapshotEvaluation.Run(layout, loaded, parse.GetValue(snapshot)));
             var folder = parse.GetValue(output) ?? Path.Combine(layout.Root, "outputs", "evaluations", Slug(Path.GetFileNameWithoutExtension(specPath!)));
             var files = EvaluationOutputs.Write(result!, folder, SdcPolicy.Default);
-            var report = EvaluationReport.Write(result!, folder, SdcPolicy.Default, result!.Source);
+            var report = EvaluationReport.Write(result!, folder, SdcPolicy.Default, parse.GetValue(snapshot) ?? layout.CurrentSnapshotId ?? result!.Source);
             Print(result!, files with { Files = [.. files.Files, report] });
             return 0;
         }));

@@ -9,11 +9,15 @@ namespace LinkedDataset.Analysis.Demand;
 public static class DemandReport
 {
     /// <summary>Writes <paramref name="path"/>; returns it.</summary>
-    public static string Write(string path, Scenario scenario, Baseline baseline, DemandRuns runs, DemandProvenance p)
+    public static string Write(string path, Scenario scenario, Baseline baseline, DemandRuns runs, DemandProvenance p) =>
+        Build(scenario, baseline, runs, p).Save(path);
+
+    /// <summary>The report page (what <c>ldp demand</c> writes and the standard report set shows).</summary>
+    public static HtmlReport Build(Scenario scenario, Baseline baseline, DemandRuns runs, DemandProvenance p, TimeProvider? clock = null)
     {
         var (first, last) = (FinancialYear.Label(runs.Years[0]), FinancialYear.Label(runs.Years[^1]));
         var provenance = Provenance.For(p.SnapshotId, $"baseline.csv: {SdcPolicy.Default.Describe()}; projected figures are modelled for the projected population, not counts of people",
-            null,
+            clock,
             [
                 new ProvenanceInput("scenario file", Path.GetFileName(p.ScenarioFile)), new ProvenanceInput("scenario sha256", p.ScenarioSha256),
                 .. p.ProjectionFiles.Select(f => new ProvenanceInput("projection " + f.Key + " sha256", f.Value)),
@@ -75,7 +79,7 @@ public static class DemandReport
         report.Note("Levers phase in linearly from the base year. An interval [lo, hi] is an 80 % interval sampled as a normal with sd = (hi − lo) / 2.563; the principal run uses its midpoint. " +
             "Social care cost in person_year is one figure: it is split between services by weeks × reference weekly unit costs. Emergency bed days carry no cost of their own (the spell does) and follow avoided admissions. " +
             $"Baseline pooling: {baseline.PoolingRule}. {Whole(baseline.ExcludedPersonYears)} person-years with sex not recorded as male or female, or unknown age, are left out of the rates.");
-        return report.Save(path);
+        return report;
     }
 
     private static IEnumerable<IReadOnlyList<object?>> Levers(Scenario s)

@@ -74,8 +74,10 @@ internal static class EvaluationData
             """.Replace("$programme", Sql.Literal(spec.Programme), StringComparison.Ordinal));
 
         // Comparators at each index month that has a treated person (risk sets): of age, registered and alive on the first
-        // day of that month, registered since the first window month, and not referred by the end of it. A comparator's
-        // follow-up ends at a later referral (censored), so nobody is chosen for what happens to them afterwards.
+        // day of that month, registered since the first window month, and still followed then. A comparator who is referred
+        // later is followed only up to the start of the naive before-period of their own referral (month of referral
+        // + NaivePreFrom): people are referred after a crisis in their use, and counting that crisis in a comparator's
+        // follow-up would credit the programme with preventing it. So nobody is chosen for what happens to them afterwards.
         var cap = spec.PoolPerTreated > 0
             ? $"QUALIFY row_number() OVER (PARTITION BY m.g ORDER BY hash(p.person_id, m.g, {spec.Seed})) <= {spec.PoolPerTreated} * any_value(m.treated) OVER (PARTITION BY m.g)"
             : "";
@@ -90,7 +92,7 @@ internal static class EvaluationData
                     AND (p.registered_until IS NULL OR p.registered_until > make_date(CAST(m.g // 12 AS INTEGER), CAST(m.g % 12 + 1 AS INTEGER), 1))
                     AND (p.date_of_death IS NULL OR p.date_of_death > make_date(CAST(m.g // 12 AS INTEGER), CAST(m.g % 12 + 1 AS INTEGER), 1))
                    LEFT JOIN ev_referral r ON r.person_id = p.person_id
-                   WHERE r.referred IS NULL OR {Mi("r.referred")} > m.g
+                   WHERE r.referred IS NULL OR {Mi("r.referred")} + ({w.NaivePreFrom}) > m.g
                    {cap}
                  )
             SELECT t.person_id, t.g, true AS treated,
@@ -98,7 +100,8 @@ internal static class EvaluationData
             FROM ev_treated t JOIN ev_person p USING (person_id)
             UNION ALL
             SELECT c.person_id, c.g, false,
-                   least(coalesce(p.registered_until, DATE '9999-01-01'), coalesce(p.date_of_death, DATE '9999-01-01'), coalesce(r.referred, DATE '9999-01-01'))
+                   least(coalesce(p.registered_until, DATE '9999-01-01'), coalesce(p.date_of_death, DATE '9999-01-01'),
+                         coalesce(CAST(date_trunc('month', r.referred) + INTERVAL ({w.NaivePreFrom}) MONTH AS DATE), DATE '9999-01-01'))
             FROM pool c JOIN ev_person p USING (person_id) LEFT JOIN ev_referral r USING (person_id);
             """);
 

@@ -32,6 +32,9 @@ public static class ReportSetWriter
     /// <summary>The index page's file name.</summary>
     public const string IndexFile = "index.html";
 
+    /// <summary>Folder of the set (under <c>reports/&lt;snapshot&gt;/</c>) holding each report's supporting files, one sub-folder per report.</summary>
+    public const string FilesFolder = "files";
+
     public static ReportSetResult Write(ReportSetOptions options, CancellationToken cancellationToken = default)
     {
         var layout = options.Layout;
@@ -51,7 +54,8 @@ public static class ReportSetWriter
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                report.Build(new ReportContext(layout, snapshotId, clock)).Save(Path.Combine(folder, report.FileName));
+                var files = Path.Combine(folder, FilesFolder, Path.GetFileNameWithoutExtension(report.FileName));
+                report.Build(new ReportContext(layout, snapshotId, clock, files)).Save(Path.Combine(folder, report.FileName));
                 entries.Add(new ReportSetEntry(report.FileName, report.Title, null));
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -17,7 +17,7 @@ public partial class PrivacyScanTests(EndToEndFixture run)
     [Fact]
     public void NoParquetFileWrittenByTheRun_HoldsAnIdentifierOrAnIdentityColumn()
     {
-        var identifiers = Identifiers(out var dates);
+        var identifiers = Identifiers(run.Layout.Landing, out var dates);
         var files = ParquetOutsideLanding();
         files.Should().Contain(f => f.Contains("snapshots")).And.Contain(f => f.Contains("staging")).And.Contain(f => f.Contains("linkage"));
 
@@ -50,7 +50,7 @@ public partial class PrivacyScanTests(EndToEndFixture run)
     [Fact]
     public void TheRunLogAndReports_HoldNoIdentifierAndNoKeyMaterial()
     {
-        var identifiers = Identifiers(out var dates);
+        var identifiers = Identifiers(run.Layout.Landing, out var dates);
         var key = File.ReadAllBytes(run.KeyFile);
         var keyForms = new[] { Convert.ToHexStringLower(key), Convert.ToHexString(key), Convert.ToBase64String(key) };
         var texts = Directory.EnumerateFiles(run.Layout.Root, "*", SearchOption.AllDirectories)
@@ -70,12 +70,12 @@ public partial class PrivacyScanTests(EndToEndFixture run)
     }
 
     /// <summary>Every identity value in the landing files, as written and normalised (postcodes without spaces, NHS numbers as digits).</summary>
-    private HashSet<string> Identifiers(out HashSet<string> datesOfBirth)
+    internal static HashSet<string> Identifiers(string landing, out HashSet<string> datesOfBirth)
     {
         using var db = DuckDb.OpenInMemory();
         DuckDb.Execute(db, $"""
             CREATE TABLE ids AS SELECT DISTINCT nhs_number, given_name, family_name, date_of_birth, postcode, uprn
-            FROM read_csv({Sql.Path(Path.Combine(run.Layout.Landing, "*", "*.csv"))}, header = true, all_varchar = true, union_by_name = true)
+            FROM read_csv({Sql.Path(Path.Combine(landing, "*", "*.csv"))}, header = true, all_varchar = true, union_by_name = true)
             """);
         var values = new HashSet<string>(StringComparer.Ordinal);
         foreach (var column in new[] { "nhs_number", "given_name", "family_name", "postcode", "uprn" })
@@ -138,5 +138,5 @@ public partial class PrivacyScanTests(EndToEndFixture run)
 
     // Words, digit runs, dates and postcodes as they would appear in text.
     [GeneratedRegex(@"[A-Za-z][A-Za-z'\-]*|\d{4}-\d{2}-\d{2}|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d+")]
-    private static partial Regex Words();
+    internal static partial Regex Words();
 }

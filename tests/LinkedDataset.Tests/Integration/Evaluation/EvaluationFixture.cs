@@ -27,11 +27,11 @@ public sealed class EvaluationFixture : IDisposable
         Elapsed = clock.Elapsed;
     }
 
-    /// <summary>Windows that fit 30 months: a 6-month pre-period before the crisis, a 6-month post-period after it.</summary>
+    /// <summary>The shipped spec's windows (a 6-month pre-period before the crisis, a 6-month post-period after it), so the test validates them.</summary>
     public static EvaluationSpec Spec { get; } = new()
     {
         Name = "Social prescribing (synthetic, test)",
-        Windows = new EventWindows(PreFrom: -9, PreTo: -4, PostFrom: 3, PostTo: 8, NaivePreFrom: -3, NaivePreTo: 0),
+        Windows = EvaluationSpecFile.Load(Path.Combine(RepoPaths.Root, "schemas", "evaluations", "social_prescribing.yaml")).Windows,
         Covariates = ["age", "female", "imd_quintile", "prior_ae_attendances", "prior_gp_appointments", "prior_emergency_admissions", "prior_outpatient_attendances"],
         Outcomes = ["ae_attendances", "gp_appointments"],
         NegativeControl = "outpatient_attendances",

@@ -2,31 +2,32 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using FluentAssertions;
 using LinkedDataset.Pipeline.Quality;
+using LinkedDataset.Tests.Support;
 using Xunit.Abstractions;
 
 namespace LinkedDataset.Tests.Integration.Reports;
 
 /// <summary>
 /// Runs every <c>notebooks/*.cs</c> the way its header says (<c>dotnet run notebooks/NAME.cs -- --data DIR</c>)
-/// against the shared end-to-end dataset, one after another, and checks each wrote its page and at
-/// least one chart under <c>DIR/notebooks/NAME/</c>.
+/// against the shared two-year dataset (long enough for the evaluation's windows), one after another, checks each
+/// wrote its page and at least one chart under <c>DIR/notebooks/NAME/</c>, and opens the page in headless Chromium.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
-public sealed partial class NotebookRunnerTests(EndToEndFixture run, ITestOutputHelper output)
+[Collection(TwoYearCollection.Name)]
+public sealed partial class NotebookRunnerTests(TwoYearFixture run, ITestOutputHelper output)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(8);
 
     public static IEnumerable<object[]> Notebooks() =>
         Directory.GetFiles(Path.Combine(RepoPaths.Root, "notebooks"), "*.cs").Order(StringComparer.Ordinal)
-            .Select(Path.GetFileNameWithoutExtension)
-            // The evaluator's notebook needs 12 months before and after each referral (25 months or more);
-            // this shared dataset has 13, so it refuses with one clear line. Run it by hand on `ldp run` data.
-            .Where(name => name != "evaluator")
-            .Select(name => new object[] { name! });
+            .Select(name => new object[] { Path.GetFileNameWithoutExtension(name) });
+
+    [Fact]
+    public void EveryUserHasANotebook() =>
+        Notebooks().Select(n => (string)n[0]).Should().Equal("analyst", "commissioner", "data-manager", "evaluator");
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public void Notebook_Runs_AndWritesItsPageAndCharts(string name)
+    public async Task Notebook_Runs_AndWritesItsPageAndCharts_AndThePageOpensInChromium(string name)
     {
         var (exit, text) = RunNotebook(name);
 
@@ -34,8 +35,27 @@ public sealed partial class NotebookRunnerTests(EndToEndFixture run, ITestOutput
         var folder = Path.Combine(run.Layout.Root, "notebooks", name);
         Directory.GetFiles(folder, "*.png").Should().NotBeEmpty("a notebook draws at least one chart");
         Directory.GetFiles(folder, "*.svg").Should().NotBeEmpty();
-        File.Exists(Path.Combine(folder, name + ".html")).Should().BeTrue("a notebook writes its HTML page");
+        var page = Path.Combine(folder, name + ".html");
+        File.Exists(page).Should().BeTrue("a notebook writes its HTML page");
         File.Exists(Path.Combine(folder, name + ".md")).Should().BeTrue("a notebook writes its Markdown page");
+
+        var (browser, reason) = HeadlessChromium.Find();
+        if (browser is null)
+        {
+            output.WriteLine("Chromium check skipped: " + reason);
+            return;
+        }
+
+        using (browser)
+        {
+            var seen = await browser.Open(new Uri(page).AbsoluteUri);
+            output.WriteLine($"{name}: {seen.Charts} charts, {seen.Tables} tables, screenshot {seen.Screenshot.Length} bytes");
+            seen.Errors.Should().BeEmpty(name);
+            seen.HasProvenance.Should().BeTrue(name);
+            seen.Charts.Should().BeGreaterThan(0, name);
+            seen.EmptyCharts.Should().Be(0, name);
+            seen.EmptyTables.Should().Be(0, name);
+        }
     }
 
     [Fact]
@@ -50,7 +70,7 @@ public sealed partial class NotebookRunnerTests(EndToEndFixture run, ITestOutput
         // The page states what the library finds: rows sent in a later month's extract than they happened
         // in, a provider's first (backload) extract aside. Referrals and social care services started
         // before the month that reports them count, even with no injected faults.
-        var late = LateArrivals.Find(run.Layout, run.Result.Snapshot.SnapshotId);
+        var late = LateArrivals.Find(run.Layout, run.SnapshotId);
         File.ReadAllText(Path.Combine(folder, "data-manager.md")).Should().Contain(late.Count == 0
             ? "No activity arrived late"
             : $"{late.Sum(l => l.LateRows)} activity rows arrived in a later month's extract than the month they happened in, across {late.Count} provider-extracts.");

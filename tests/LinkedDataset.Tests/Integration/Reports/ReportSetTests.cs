@@ -16,13 +16,16 @@ using Xunit.Abstractions;
 
 namespace LinkedDataset.Tests.Integration.Reports;
 
-/// <summary>The standard report set on the shared end-to-end dataset: the scheduled job, <c>ldp reports</c>, <c>/reports</c>, and a real browser.</summary>
-[Collection(EndToEndCollection.Name)]
-public sealed class ReportSetTests(EndToEndFixture run, ITestOutputHelper output)
+/// <summary>
+/// The standard report set (every capability's report) on the shared two-year dataset: the scheduled job, <c>ldp reports</c>,
+/// <c>/reports</c>, and a real browser. The job renders the set once (the fixture keeps its message); the other tests read what it wrote.
+/// </summary>
+[Collection(TwoYearCollection.Name)]
+public sealed class ReportSetTests(TwoYearFixture run, ITestOutputHelper output)
 {
-    private string SnapshotId => run.Result.Snapshot.SnapshotId;
+    private string SnapshotId => run.SnapshotId;
 
-    private ServeSettings Settings => new() { Data = run.Layout.Root, KeyFile = run.KeyFile, DuckDbThreads = 1, DuckDbMemory = "1GB", Port = 0 };
+    private ServeSettings Settings => run.Settings;
 
     [Fact]
     public async Task ReportsJob_IsOnByDefault_AndWritesTheStandardSetWithAnIndex()
@@ -35,7 +38,7 @@ public sealed class ReportSetTests(EndToEndFixture run, ITestOutputHelper output
             connection.GetRecurringJobs().Select(j => j.Id).Should().Contain(RecurringJobRegistration.Reports);
         }
 
-        var message = new ReportsJob(new JobEnvironment(Settings, storage, NullLoggerFactory.Instance)).Run(CancellationToken.None);
+        var message = run.ReportsJobMessage;
 
         var folder = run.Layout.Reports(SnapshotId);
         message.Should().Be($"Reports of {SnapshotId}: {StandardReports.All.Count} of {StandardReports.All.Count} written to {folder}.");
@@ -49,11 +52,53 @@ public sealed class ReportSetTests(EndToEndFixture run, ITestOutputHelper output
     }
 
     [Fact]
+    public void StandardSet_IsEveryCapability_WithItsSupportingCsvs()
+    {
+        _ = run.ReportsJobMessage;
+        var folder = run.Layout.Reports(SnapshotId);
+
+        // Every command's example, on the current snapshot: 2 data-manager reports, 4 cohorts, 1 measure, 2 scenarios, 1 evaluation.
+        StandardReports.All.Select(r => r.FileName).Should().Equal(
+            "dq_matrix.html", "linkage_report.html",
+            "cohort_frail-75-plus-emergency.html", "cohort_ltc2-top5-cost.html", "cohort_social-prescribing.html", "cohort_telecare-fall.html",
+            "measure_emergency-admissions-month-imd.html", "demand_demographic_only.html", "demand_frailty_home_first.html",
+            "evaluation_social_prescribing.html");
+        File.ReadAllText(Path.Combine(folder, "measure_emergency-admissions-month-imd.html")).Should().Contain("Funnel plot");
+        File.ReadAllText(Path.Combine(folder, "evaluation_social_prescribing.html")).Should().Contain("event study").And.Contain("Love plot");
+        foreach (var (report, csv) in new[]
+                 {
+                     ("cohort_frail-75-plus-emergency", "attrition.csv"), ("measure_emergency-admissions-month-imd", "practices.csv"),
+                     ("demand_frailty_home_first", "projection.csv"), ("evaluation_social_prescribing", "estimates.csv"),
+                 })
+        {
+            File.Exists(Path.Combine(folder, ReportSetWriter.FilesFolder, report, csv)).Should().BeTrue($"{report} publishes {csv}");
+        }
+    }
+
+    [Fact]
+    public void NoPersonLevelTable_IsEverPublishedWithTheReports()
+    {
+        _ = run.ReportsJobMessage;
+        var folder = run.Layout.Reports(SnapshotId);
+
+        // The cohort commands wrote their person-level tables (inside the dataset, where `ldp extract --cohort` releases from them) ...
+        Directory.GetFiles(run.Layout.Root, "cohort.parquet", SearchOption.AllDirectories).Should().NotBeEmpty();
+        // ... and none of it reaches the reports: no table files, and no published CSV has a person-level column.
+        var published = Directory.GetFiles(folder, "*", SearchOption.AllDirectories);
+        published.Should().NotContain(f => new[] { ".parquet", ".duckdb", ".arrow", ".db" }.Contains(Path.GetExtension(f)));
+        foreach (var csv in published.Where(f => f.EndsWith(".csv", StringComparison.Ordinal)))
+        {
+            var header = File.ReadLines(csv).First().Split(',');
+            header.Should().NotContain(c => c.Contains("person_id") || c.Contains("token") || c.Contains("nhs"), csv);
+        }
+    }
+
+    [Fact]
     public void LdpReports_WritesTheSet_AndAnUnknownSnapshotIsOneClearLine()
     {
         var ok = LdpProcess.Run("reports", "--data", run.Layout.Root);
         ok.ExitCode.Should().Be(0, ok.ToString());
-        ok.Stdout.Should().Contain("written  dq_matrix.html").And.Contain("written  linkage_report.html").And.Contain("Index: " + Path.Combine(run.Layout.Reports(SnapshotId), "index.html"));
+        ok.Stdout.Should().Contain("written  dq_matrix.html").And.Contain("written  linkage_report.html").And.Contain("written  evaluation_social_prescribing.html").And.Contain("Index: " + Path.Combine(run.Layout.Reports(SnapshotId), "index.html"));
 
         var bad = LdpProcess.Run("reports", "--data", run.Layout.Root, "--snapshot", "snap-nope");
         bad.ExitCode.Should().NotBe(0);
@@ -63,7 +108,7 @@ public sealed class ReportSetTests(EndToEndFixture run, ITestOutputHelper output
     [Fact]
     public async Task Reports_AreServedAtSlashReports_ReadOnly_UnderTheDashboardAccessRules()
     {
-        ReportSetWriter.Write(new ReportSetOptions(run.Layout));
+        _ = run.ReportsJobMessage;
         await using var app = ServeHost.BuildServer(Settings with { Schedules = HostingSupport.NoSchedules }, new InMemoryStorage(), logging: _ => { }, configureWebHost: web => web.UseTestServer());
         await app.StartAsync();
 
@@ -92,15 +137,15 @@ public sealed class ReportSetTests(EndToEndFixture run, ITestOutputHelper output
             return;
         }
 
-        using var _ = browser;
-        var result = ReportSetWriter.Write(new ReportSetOptions(run.Layout));
-        var pages = result.Reports.Select(r => Path.Combine(result.Folder, r.FileName)).Append(result.Index)
-            .Concat(Directory.Exists(Path.Combine(run.Layout.Root, "notebooks")) ? Directory.GetFiles(Path.Combine(run.Layout.Root, "notebooks"), "*.html", SearchOption.AllDirectories) : []);
+        using var chromium = browser;
+        _ = run.ReportsJobMessage;
+        var folder = run.Layout.Reports(SnapshotId);
+        var pages = StandardReports.All.Select(r => Path.Combine(folder, r.FileName)).Append(Path.Combine(folder, ReportSetWriter.IndexFile)).ToList();
         var screenshots = Path.Combine(run.Layout.Root, "screenshots");
         Directory.CreateDirectory(screenshots);
         foreach (var page in pages)
         {
-            var seen = await browser.Open(new Uri(page).AbsoluteUri);
+            var seen = await chromium.Open(new Uri(page).AbsoluteUri);
             var name = Path.GetFileNameWithoutExtension(page);
             File.WriteAllBytes(Path.Combine(screenshots, name + ".png"), seen.Screenshot);
             output.WriteLine($"{name}: {seen.Charts} charts, {seen.Tables} tables, screenshot {seen.Screenshot.Length} bytes");

@@ -13,7 +13,7 @@ public class SpecFileTests
     {
         var spec = EvaluationSpecFile.Load(Path.Combine(RepoPaths.Root, "schemas", "evaluations", "social_prescribing.yaml"));
         spec.Programme.Should().Be("SP");
-        spec.Windows.Should().Be(new EventWindows(-12, -4, 3, 12, -3, 0));
+        spec.Windows.Should().Be(new EventWindows(-9, -4, 3, 8, -3, 0), "two years of data fit: 9 months before and 8 after the index month");
         spec.Matching.Should().Be(new MatchingOptions(2, 0.2, true));
         spec.ExactOn.Should().Equal("sex");
         spec.NegativeControl.Should().Be("outpatient_attendances");
