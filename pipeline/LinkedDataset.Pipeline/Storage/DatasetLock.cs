@@ -6,7 +6,8 @@ namespace LinkedDataset.Pipeline.Storage;
 
 /// <summary>
 /// One writer per dataset folder: an OS lock on <c>&lt;data&gt;/.ldp.lock</c>, held while a command
-/// writes. A command (<c>ldp run</c>, <c>rekey</c>, <c>marts</c>, <c>dq</c>, <c>extract</c>) takes it
+/// writes. A command (<c>ldp run</c>, <c>rekey</c>, <c>marts</c>, <c>dq</c>, <c>extract</c>, <c>reports</c>, <c>cohort run</c>,
+/// <c>measures</c>, and <c>demand</c> and <c>evaluate</c> when their output lies in the dataset folder) takes it
 /// <see cref="LockMode.Exclusive"/>; the jobs of <c>ldp serve</c> take it <see cref="LockMode.Shared"/>
 /// around their writes (they already coordinate with each other through Hangfire's distributed locks),
 /// so a command waits for running jobs and jobs wait for a command. The lock belongs to the open file,
