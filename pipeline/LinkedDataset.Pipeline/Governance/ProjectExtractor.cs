@@ -1,3 +1,4 @@
+using Dapper;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -174,16 +175,10 @@ public static partial class ProjectExtractor
     {
         foreach (var (table, columns) in tables)
         {
-            var available = new List<string>();
+            List<string> available;
             try
             {
-                using var command = db.CreateCommand();
-                command.CommandText = $"SELECT column_name FROM (DESCRIBE {Sql.Identifier(table)})";
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    available.Add(reader.GetString(0));
-                }
+                available = db.Query<string>($"SELECT column_name FROM (DESCRIBE {Sql.Identifier(table)})").AsList();
             }
             catch (Exception e) when (e is DuckDB.NET.Data.DuckDBException or ArgumentException)
             {
