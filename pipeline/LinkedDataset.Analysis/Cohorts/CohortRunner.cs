@@ -51,7 +51,7 @@ public static class CohortRunner
         var clock = Stopwatch.StartNew();
         var definition = CohortParser.Load(options.DefinitionPath);
         var policy = options.Policy ?? SdcPolicy.Default;
-        using var snapshot = AnalysisConnection.Open(options.Layout, options.SnapshotId, options.Limits, id => options.Layout.Cohort(definition.Name, id));
+        using var snapshot = AnalysisSnapshot.Open(options.Layout, options.SnapshotId, options.Limits, id => options.Layout.Cohort(definition.Name, id));
         var folder = options.Layout.Cohort(definition.Name, snapshot.SnapshotId);
         var build = CohortBuilder.Build(snapshot.Connection, definition, snapshot.Data);
         var personTable = Path.Combine(folder, "cohort.parquet");

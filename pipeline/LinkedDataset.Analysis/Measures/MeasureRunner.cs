@@ -67,7 +67,7 @@ public static class MeasureRunner
         var clock = Stopwatch.StartNew();
         var m = MeasureParser.Load(options.DefinitionPath);
         var policy = options.Policy ?? SdcPolicy.Default;
-        using var snapshot = AnalysisConnection.Open(options.Layout, options.SnapshotId, options.Limits, id => options.Layout.Measure(m.Name, id));
+        using var snapshot = AnalysisSnapshot.Open(options.Layout, options.SnapshotId, options.Limits, id => options.Layout.Measure(m.Name, id));
         var (values, practices) = Compute(snapshot.Connection, m, snapshot.Data, policy);
         var codelists = new Dictionary<string, string>();
         if (m.Source is CodesSource c)
