@@ -33,6 +33,10 @@ public sealed class PublishSnapshotJob(JobEnvironment environment, IBackgroundJo
         using var connection = environment.Storage.GetConnection();
         using var publishLock = connection.AcquireDistributedLock(JobEnvironment.PublishLock, TimeSpan.FromMinutes(10));
         using var writing = environment.Writing("publish");
+
+        // The Hangfire lock expires after its timeout even while its holder still links (a slow machine, a short
+        // LockTimeout); this one does not, so a publish that was waiting starts only after CURRENT has moved, and finds it covers its extracts.
+        using var publishing = DatasetLock.AcquirePublishing(environment.Layout, TimeSpan.FromMinutes(30));
         cancellationToken.ThrowIfCancellationRequested();
 
         var layout = environment.Layout;
