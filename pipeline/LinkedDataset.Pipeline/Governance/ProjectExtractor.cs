@@ -143,7 +143,7 @@ public static partial class ProjectExtractor
     private static SortedDictionary<string, List<string>> ParseColumns(IReadOnlyList<string> requested)
     {
         var tables = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var item in requested.SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        foreach (var item in requested.SelectMany(r => r.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
             var dot = item.IndexOf('.', StringComparison.Ordinal);
             if (dot <= 0 || dot == item.Length - 1)

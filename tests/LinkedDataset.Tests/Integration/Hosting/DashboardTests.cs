@@ -35,6 +35,23 @@ public class DashboardTests
     }
 
     [Fact]
+    public async Task Health_AnswersOk_OnceTheServerIsUp()
+    {
+        using var folder = new TempFolder();
+        var settings = HostingSupport.Settings(folder.Combine("data"), HostingSupport.KeyFile(folder)) with { Bind = "127.0.0.1", Port = 0 };
+        await using var app = ServeHost.BuildServer(settings, new InMemoryStorage(), logging: _ => { });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+
+        using var http = new HttpClient();
+        var response = await http.GetAsync(address + "/health");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Be("ok");
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task Dashboard_RefusesNonLoopbackRequest_WithoutAuthorisation()
     {
         using var folder = new TempFolder();
