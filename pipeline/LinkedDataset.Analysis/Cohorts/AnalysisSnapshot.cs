@@ -1,4 +1,6 @@
+using System.Globalization;
 using DuckDB.NET.Data;
+using LinkedDataset.Pipeline.Disclosure;
 using LinkedDataset.Pipeline.Marts;
 using LinkedDataset.Pipeline.Storage;
 
@@ -25,6 +27,19 @@ public sealed record AnalysisSnapshot(DuckDBConnection Connection, string Snapsh
             db.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The provenance of an output made on this snapshot from a definition file (cohort or measure: one shape for both):
+    /// snapshot, code version, file and its hash, codelists, mart versions, data window and disclosure policy.
+    /// </summary>
+    public AnalysisProvenance Provenance(DatasetLayout layout, string definitionPath, string hash, IReadOnlyDictionary<string, string> codelists, SdcPolicy policy)
+    {
+        var marts = MartsReader.ReadManifest(layout, SnapshotId);
+        return new AnalysisProvenance(
+            SnapshotId, LinkedDataset.Pipeline.Reports.Provenance.CurrentCodeVersion, Path.GetFileName(definitionPath), hash, codelists, marts.Versions,
+            Data.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Data.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            policy.Describe(), DateTimeOffset.UtcNow);
     }
 
     /// <inheritdoc />

@@ -76,7 +76,7 @@ public static class MeasureRunner
         }
 
         codelists["esp2013"] = StandardPopulation.Version;
-        var provenance = CohortRunner.Provenance(options.Layout, snapshot, m.SourcePath, m.FileHash, codelists, policy);
+        var provenance = snapshot.Provenance(options.Layout, m.SourcePath, m.FileHash, codelists, policy);
         var folder = options.Layout.Measure(m.Name, snapshot.SnapshotId);
         Write(folder, m, values, practices, provenance);
         return new MeasureRunResult(m.Name, folder, m, values, practices, provenance, clock.Elapsed.TotalSeconds);
