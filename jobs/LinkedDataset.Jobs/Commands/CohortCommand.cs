@@ -26,6 +26,7 @@ public static class CohortCommand
         };
         command.SetAction(parse => CommandRunner.RunOn(parse, data, DatasetAccess.Write, layout =>
         {
+            using var writing = WriterLock.Take(layout, "ldp cohort run");
             var result = AnsiConsole.Status().Start("Building the cohort…", _ => CohortRunner.Run(new CohortRunOptions(
                 layout, parse.GetValue(file)!, parse.GetValue(snapshot), Limits: new DuckDbLimits(Math.Max(1, Environment.ProcessorCount), parse.GetValue(memory)!))));
             AnsiConsole.MarkupLine(Markup.Escape($"Cohort {result.Name} on snapshot {result.Provenance.SnapshotId}: {Count(result.Aggregates.People)} people ({result.Seconds:F1} s)."));

@@ -37,6 +37,8 @@ public static class DemandCommand
             var options = new DemandOptions(
                 new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!)), parse.GetValue(scenario)!, parse.GetValue(snapshot),
                 parse.GetValue(output) is { } o ? Path.GetFullPath(o) : null, parse.GetValue(runs), parse.GetValue(seed), new DuckDbLimits(Math.Max(1, Environment.ProcessorCount), parse.GetValue(memory)!));
+            // The default output folder is <data>/outputs/demand/…: inside the dataset.
+            using var writing = WriterLock.TakeIfInside(options.Layout, options.OutputFolder ?? options.Layout.Root, "ldp demand");
             var result = AnsiConsole.Progress().AutoClear(true)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .Start(context =>

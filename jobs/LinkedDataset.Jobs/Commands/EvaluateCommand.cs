@@ -40,9 +40,11 @@ public static class EvaluateCommand
             var layout = new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!));
             if (tablePath is not null)
             {
-                return RunTable(parse.GetValue(output), tablePath, parse.GetValue(treatment), parse.GetValue(outcome), parse.GetValue(pre), parse.GetValue(covariates) ?? [], parse.GetValue(replicates) ?? 200, parse.GetValue(ratio));
+                return RunTable(layout, parse.GetValue(output), tablePath, parse.GetValue(treatment), parse.GetValue(outcome), parse.GetValue(pre), parse.GetValue(covariates) ?? [], parse.GetValue(replicates) ?? 200, parse.GetValue(ratio));
             }
 
+            var folder = parse.GetValue(output) ?? Path.Combine(layout.Root, "outputs", "evaluations", Slug(Path.GetFileNameWithoutExtension(specPath!)));
+            using var writing = WriterLock.TakeIfInside(layout, folder, "ldp evaluate");
             var loaded = EvaluationSpecFile.Load(specPath!);
             if (parse.GetValue(replicates) is { } b)
             {
@@ -52,7 +54,6 @@ public static class EvaluateCommand
 
             EvaluationResult? result = null;
             AnsiConsole.Status().Start("Matching and estimating…", _ => result = SnapshotEvaluation.Run(layout, loaded, parse.GetValue(snapshot)));
-            var folder = parse.GetValue(output) ?? Path.Combine(layout.Root, "outputs", "evaluations", Slug(Path.GetFileNameWithoutExtension(specPath!)));
             var files = EvaluationOutputs.Write(result!, folder, SdcPolicy.Default);
             var report = EvaluationReport.Write(result!, folder, SdcPolicy.Default, parse.GetValue(snapshot) ?? layout.CurrentSnapshotId ?? result!.Source);
             Print(result!, files with { Files = [.. files.Files, report] });
@@ -61,15 +62,18 @@ public static class EvaluateCommand
         return command;
     }
 
-    private static int RunTable(string? output, string path, string? treatment, string? outcome, string? pre, string[] covariates, int replicates, int ratio)
+    private static int RunTable(DatasetLayout layout, string? output, string path, string? treatment, string? outcome, string? pre, string[] covariates, int replicates, int ratio)
     {
         if (treatment is null || outcome is null)
         {
             throw new PipelineException("--table needs --treatment COL and --outcome COL.");
         }
 
+        var folder = Path.GetFullPath(output ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileNameWithoutExtension(path) + "-evaluation"));
+
+        // Only a table evaluated into the dataset folder (e.g. a cohort table beside its snapshot) writes there.
+        using var writing = WriterLock.TakeIfInside(layout, folder, "ldp evaluate");
         var result = TableEvaluation.Run(new TableEvaluationOptions(path, treatment, outcome, pre, covariates, new MatchingOptions(ratio), replicates));
-        var folder = output ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileNameWithoutExtension(path) + "-evaluation");
         var files = TableEvaluation.Write(result, folder, SdcPolicy.Default);
         var e = result.Estimate;
         static string N(long n) => DisclosureControl.ProtectCount(n, SdcPolicy.Default)?.ToString(CultureInfo.InvariantCulture) ?? "fewer than 8";

@@ -22,6 +22,7 @@ public static class MeasuresCommand
         };
         command.SetAction(parse => CommandRunner.RunOn(parse, data, DatasetAccess.Write, layout =>
         {
+            using var writing = WriterLock.Take(layout, "ldp measures");
             var result = AnsiConsole.Status().Start("Computing the measure…", _ => MeasureRunner.Run(new MeasureRunOptions(
                 layout, parse.GetValue(file)!, parse.GetValue(snapshot), Limits: new DuckDbLimits(Math.Max(1, Environment.ProcessorCount), parse.GetValue(memory)!))));
             var intervals = result.Values.Select(v => v.Interval).Distinct().Count();

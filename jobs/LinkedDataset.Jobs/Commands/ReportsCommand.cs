@@ -16,9 +16,9 @@ public static class ReportsCommand
         {
             data, snapshot,
         };
-        command.SetAction(parse => CommandRunner.Run(() =>
+        command.SetAction(parse => CommandRunner.RunOn(parse, data, DatasetAccess.Write, layout =>
         {
-            var layout = new DatasetLayout(Path.GetFullPath(parse.GetValue(data)!));
+            using var writing = WriterLock.Take(layout, "ldp reports");
             var result = ReportSetWriter.Write(new ReportSetOptions(layout, parse.GetValue(snapshot)));
             foreach (var report in result.Reports)
             {

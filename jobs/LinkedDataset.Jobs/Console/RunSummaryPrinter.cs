@@ -46,6 +46,11 @@ public static class RunSummaryPrinter
         AnsiConsole.MarkupLine("[grey]Linked: rows linked to a registered person (deterministically or probabilistically). Provisional: rows given a provisional person, not counted as linked.[/]");
         AnsiConsole.MarkupLine("[grey]Files and rows above are operational counts of records for the data manager: not for release.[/]");
         AnsiConsole.MarkupLine($"People in the person index: {Count(DisclosureControl.ProtectCount(result.People, SdcPolicy.Default))} (rounded to 5). Snapshot {result.Snapshot.SnapshotId}{(result.Snapshot.AlreadyPublished ? " (already published: same inputs)" : "")} at {Markup.Escape(result.Snapshot.Path)}");
+        if (result.Snapshot.Reused)
+        {
+            AnsiConsole.MarkupLine("Snapshot reused: nothing new was staged and it already holds every staged extract, so linkage was not run again.");
+        }
+
         if (result.Registration is { } landing)
         {
             AnsiConsole.MarkupLine(Markup.Escape(

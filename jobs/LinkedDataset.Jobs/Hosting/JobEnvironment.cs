@@ -75,9 +75,12 @@ public sealed class JobEnvironment(ServeSettings settings, JobStorage storage, I
     /// <summary>
     /// The dataset lock, shared, held by a job around its writes: jobs run beside each other (they
     /// coordinate through Hangfire's locks) but never beside a command such as <c>ldp run</c>, which
-    /// holds it alone. A job that cannot get it within 30 minutes fails and Hangfire retries it.
+    /// holds it alone. A job that cannot get it within <see cref="LockTimeout"/> (30 minutes) fails and Hangfire retries it.
     /// </summary>
-    public DatasetLock Writing(string job) => DatasetLock.Acquire(Layout, "ldp serve: " + job, LockMode.Shared, TimeSpan.FromMinutes(30));
+    public DatasetLock Writing(string job) => DatasetLock.Acquire(Layout, "ldp serve: " + job, LockMode.Shared, LockTimeout);
+
+    /// <summary>How long a job waits for a command holding the dataset lock before it fails (and Hangfire retries it).</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
     /// <summary>The pseudonymisation key, resolved per job so a rotated key file is picked up without a restart.</summary>
     public PseudonymKey Key(ILogger logger) => KeySource.Resolve(Settings.KeyFile, warning => logger.LogWarning("{Warning}", warning));

@@ -88,6 +88,9 @@ public static class ServeHost
         var access = new DashboardAccess(settings.Dashboard, settings.DashboardAllowsLoopbackWithoutAuth);
         app.Use((http, next) => access.Guard(http, () => next(http)));
         app.MapGet("/", () => Results.Redirect(DashboardPath));
+
+        // For a load balancer or a script: the server is up and answering (says nothing of the jobs).
+        app.MapGet("/health", () => Results.Text("ok"));
         ReportPages.Map(app, settings.Layout);
         app.UseHangfireDashboard(DashboardPath, new DashboardOptions
         {

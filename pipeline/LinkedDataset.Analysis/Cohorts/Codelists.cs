@@ -14,7 +14,7 @@ namespace LinkedDataset.Analysis.Cohorts;
 public static class Codelists
 {
     /// <summary>Finds the codelist a definition names; an unknown name is an error listing the folders.</summary>
-    public static CodelistRef Resolve(DefinitionNode node)
+    public static CodelistRef Resolve(YamlField node)
     {
         var name = node.Text();
         var root = Path.Combine(ProjectPaths.Reference, "codelists");

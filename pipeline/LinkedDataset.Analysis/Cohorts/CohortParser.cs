@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using LinkedDataset.Pipeline.Common;
 
 namespace LinkedDataset.Analysis.Cohorts;
 
@@ -13,7 +14,7 @@ public static class CohortParser
     /// <summary>Parses and validates <paramref name="path"/>; errors name the file, line and field.</summary>
     public static CohortDefinition Load(string path)
     {
-        var root = DefinitionNode.Load(path);
+        var root = Yaml.LoadFields(path);
         root.Keys("name", "description", "population", "index", "rules", "exit", "variables", "costs");
         var name = root.Required("name", "e.g. name: frail-75-plus").Slug();
         var population = Population(root.Required("population", "e.g. population: { registered_on: data_end - 12 months }"));
@@ -44,7 +45,7 @@ public static class CohortParser
     }
 
     /// <summary>Reads a population block (shared with measure files, which have no registration dates).</summary>
-    public static PopulationSpec Population(DefinitionNode node, bool registration = true)
+    public static PopulationSpec Population(YamlField node, bool registration = true)
     {
         string[] demographic = ["age", "sex", "district", "lsoa", "imd_quintile", "practice"];
         node.Keys(registration ? ["registered_on", "registered_between", .. demographic] : demographic);
@@ -85,7 +86,7 @@ public static class CohortParser
         return new PopulationSpec(from, to, min, max, sex, Texts("district"), Texts("lsoa"), quintiles, Texts("practice"));
     }
 
-    private static IndexSpec Index(DefinitionNode node)
+    private static IndexSpec Index(YamlField node)
     {
         node.Keys("date", "first", "last", "between");
         if (node.Optional("date") is { } date)
@@ -106,7 +107,7 @@ public static class CohortParser
         return new IndexSpec(null, new IndexEvent(first is not null, source, between.Required("from").Date(), between.Required("to").Date()));
     }
 
-    private static CohortRule Rule(DefinitionNode node)
+    private static CohortRule Rule(YamlField node)
     {
         node.Keys("name", "include", "exclude");
         var name = node.Required("name").Text();
@@ -120,13 +121,13 @@ public static class CohortParser
         return new CohortRule(name, exclude is not null, CriterionParser.Criterion(include ?? exclude!, requireWindow: true));
     }
 
-    private static ExitSpec Exit(DefinitionNode node)
+    private static ExitSpec Exit(YamlField node)
     {
         node.Keys("follow_up_days");
         return new ExitSpec(node.Optional("follow_up_days")?.Int(1, 36_500));
     }
 
-    private static VariableSpec Variable(DefinitionNode node)
+    private static VariableSpec Variable(YamlField node)
     {
         if (!node.IsMapping)
         {

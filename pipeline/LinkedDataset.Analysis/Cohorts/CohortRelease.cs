@@ -1,3 +1,4 @@
+using Dapper;
 using LinkedDataset.Pipeline.Governance;
 using LinkedDataset.Pipeline.Storage;
 
@@ -15,16 +16,7 @@ public static class CohortRelease
     {
         var run = CohortRunner.Run(new CohortRunOptions(layout, definitionPath, snapshotId, Limits: limits));
         using var db = DuckDb.OpenInMemory(limits);
-        var ids = new List<long>();
-        using (var command = db.CreateCommand())
-        {
-            command.CommandText = $"SELECT person_id FROM read_parquet({Sql.Path(run.PersonTable)}) ORDER BY person_id";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                ids.Add(reader.GetInt64(0));
-            }
-        }
+        var ids = db.Query<long>($"SELECT person_id FROM read_parquet({Sql.Path(run.PersonTable)}) ORDER BY person_id").AsList();
 
         return new ReleaseCohort(run.Name, Path.GetFileName(definitionPath), run.Provenance.DefinitionSha256, run.Provenance.SnapshotId, ids);
     }

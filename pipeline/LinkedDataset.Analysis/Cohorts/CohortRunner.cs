@@ -51,28 +51,17 @@ public static class CohortRunner
         var clock = Stopwatch.StartNew();
         var definition = CohortParser.Load(options.DefinitionPath);
         var policy = options.Policy ?? SdcPolicy.Default;
-        using var snapshot = AnalysisConnection.Open(options.Layout, options.SnapshotId, options.Limits, id => options.Layout.Cohort(definition.Name, id));
+        using var snapshot = AnalysisSnapshot.Open(options.Layout, options.SnapshotId, options.Limits, id => options.Layout.Cohort(definition.Name, id));
         var folder = options.Layout.Cohort(definition.Name, snapshot.SnapshotId);
         var build = CohortBuilder.Build(snapshot.Connection, definition, snapshot.Data);
         var personTable = Path.Combine(folder, "cohort.parquet");
         DuckDb.Execute(snapshot.Connection, $"COPY ch_cohort TO {Sql.Path(personTable)} (FORMAT parquet, COMPRESSION zstd)");
         var aggregates = CohortReport.Compute(snapshot.Connection, definition, build, policy);
-        var provenance = Provenance(options.Layout, snapshot, definition.SourcePath, definition.FileHash,
+        var provenance = snapshot.Provenance(options.Layout, definition.SourcePath, definition.FileHash,
             definition.Codelists.ToDictionary(c => c.Name, c => c.Version), policy);
         var reportFolder = Path.Combine(folder, "report");
         WriteReport(reportFolder, definition, aggregates, provenance);
         return new CohortRunResult(definition.Name, folder, personTable, reportFolder, aggregates, provenance, clock.Elapsed.TotalSeconds);
-    }
-
-    /// <summary>The provenance of an analysis output on <paramref name="snapshot"/>.</summary>
-    public static AnalysisProvenance Provenance(
-        DatasetLayout layout, AnalysisSnapshot snapshot, string definitionPath, string hash, IReadOnlyDictionary<string, string> codelists, SdcPolicy policy)
-    {
-        var marts = MartsReader.ReadManifest(layout, snapshot.SnapshotId);
-        return new AnalysisProvenance(
-            snapshot.SnapshotId, LinkedDataset.Pipeline.Reports.Provenance.CurrentCodeVersion, Path.GetFileName(definitionPath), hash, codelists, marts.Versions,
-            snapshot.Data.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), snapshot.Data.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            policy.Describe(), DateTimeOffset.UtcNow);
     }
 
     private static void WriteReport(string folder, CohortDefinition definition, CohortAggregates a, AnalysisProvenance provenance)

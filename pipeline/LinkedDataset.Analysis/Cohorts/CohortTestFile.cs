@@ -1,3 +1,4 @@
+using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Feeds;
 
 namespace LinkedDataset.Analysis.Cohorts;
@@ -39,12 +40,12 @@ public static class CohortTestParser
     /// <summary>Parses <paramref name="path"/>.</summary>
     public static CohortTestFile Load(string path)
     {
-        var root = DefinitionNode.Load(path);
+        var root = Yaml.LoadFields(path);
         root.Keys("cohort", "data", "people");
         var cohort = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, root.Required("cohort", "the cohort file this tests, relative to this file").Text());
         var data = root.Required("data", "the throwaway dataset's months, e.g. data: { start: 2023-04-01, end: 2026-03-31 }");
         data.Keys("start", "end");
-        DateOnly Fixed(DefinitionNode n) => n.Date().Fixed ?? throw n.Error("must be a date YYYY-MM-DD here.");
+        DateOnly Fixed(YamlField n) => n.Date().Fixed ?? throw n.Error("must be a date YYYY-MM-DD here.");
         var window = new DataWindow(Fixed(data.Required("start")), Fixed(data.Required("end")));
         var feeds = FeedSchemaLoader.LoadAll();
         // "copies: N" stands for N identical people with ids id, id+1, … (a crowd for percentiles such as the top 5 % by cost).
@@ -62,7 +63,7 @@ public static class CohortTestParser
         return new CohortTestFile(cohort, window, people);
     }
 
-    private static TestPerson Person(DefinitionNode p, IReadOnlyDictionary<string, FeedSchema> feeds)
+    private static TestPerson Person(YamlField p, IReadOnlyDictionary<string, FeedSchema> feeds)
     {
         p.Keys("id", "copies", "born", "sex", "district", "lsoa", "imd_quintile", "practice", "registered", "died", "events", "person_year", "expect");
         var born = p.Required("born", "birth month YYYY-MM").Text();
@@ -71,7 +72,7 @@ public static class CohortTestParser
             throw p.Required("born").Error($"'{born}' is not a month YYYY-MM.");
         }
 
-        DateOnly Fixed(DefinitionNode n) => n.Date().Fixed ?? throw n.Error("must be a date YYYY-MM-DD here.");
+        DateOnly Fixed(YamlField n) => n.Date().Fixed ?? throw n.Error("must be a date YYYY-MM-DD here.");
         var registered = p.Required("registered", "a date, or { from: DATE, to: DATE }");
         DateOnly from;
         DateOnly? to = null;
@@ -111,7 +112,7 @@ public static class CohortTestParser
             events, personYear, new TestExpectation(expect.Required("in_cohort").Bool(), expect.Optional("excluded_by")?.Text(), variables), p.Line);
     }
 
-    private static TestEvent Event(DefinitionNode e, IReadOnlyDictionary<string, FeedSchema> feeds)
+    private static TestEvent Event(YamlField e, IReadOnlyDictionary<string, FeedSchema> feeds)
     {
         var feed = e.Required("feed").OneOf(feeds.Keys.Where(f => f != "pmi").ToList());
         var schema = feeds[feed];

@@ -1,3 +1,4 @@
+using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Feeds;
 
 namespace LinkedDataset.Analysis.Cohorts;
@@ -34,7 +35,7 @@ public static class CriterionParser
     /// A criterion: one of <c>activity</c>, <c>codes</c>, <c>event</c> (with <c>window</c>, <c>at_least</c>, <c>at_most</c>),
     /// <c>segment</c>, or <c>death</c> (with an optional window).
     /// </summary>
-    public static Criterion Criterion(DefinitionNode node, bool requireWindow)
+    public static Criterion Criterion(YamlField node, bool requireWindow)
     {
         var keys = node.Keys("activity", "codes", "event", "window", "at_least", "at_most", "segment", "death");
         var kinds = keys.Intersect(["activity", "codes", "event", "segment", "death"]).ToList();
@@ -73,7 +74,7 @@ public static class CriterionParser
     }
 
     /// <summary>The event source of a node holding one of <c>activity</c>, <c>codes</c>, <c>event</c>.</summary>
-    public static EventSource Source(DefinitionNode node)
+    public static EventSource Source(YamlField node)
     {
         if (node.Optional("activity") is { } activity)
         {
@@ -118,7 +119,7 @@ public static class CriterionParser
     }
 
     /// <summary><c>{ from: DAYS, to: DAYS }</c> relative to the index date, inclusive; <c>from</c> may be omitted (no lower bound).</summary>
-    public static DayWindow Window(DefinitionNode node)
+    public static DayWindow Window(YamlField node)
     {
         node.Keys("from", "to");
         var from = node.Optional("from")?.Int(-36_500, 36_500);
@@ -131,7 +132,7 @@ public static class CriterionParser
         return new DayWindow(from, to);
     }
 
-    private static SegmentSpec Segment(DefinitionNode node)
+    private static SegmentSpec Segment(YamlField node)
     {
         var conditions = new List<SegmentCondition>();
         var previous = false;

@@ -77,24 +77,11 @@ public static class DemandBaseline
             WHERE fin_year IN ({inYears}) AND sex IN ('1', '2') AND age_band IS NOT NULL
             GROUP BY ALL ORDER BY ALL
             """;
-        var raw = new List<(string Band, string Sex, string Segment, double Py, long People, double[] A, double[] C)>();
-        using (var command = db.CreateCommand())
-        {
-            command.CommandText = sql;
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                var a = new double[settings.Count];
-                var c = new double[settings.Count];
-                for (var i = 0; i < settings.Count; i++)
-                {
-                    a[i] = reader.GetDouble(5 + 2 * i);
-                    c[i] = reader.GetDouble(6 + 2 * i);
-                }
-
-                raw.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3), reader.GetInt64(4), a, c));
-            }
-        }
+        // The settings are data, so each row's a0, c0, a1, c1, … columns are read by name from Dapper's dynamic rows.
+        var raw = db.Query(sql).Cast<IDictionary<string, object>>().Select(r =>
+        (
+            Band: (string)r["age_band"], Sex: (string)r["sex"], Segment: (string)r["segment"], Py: (double)r["person_years"], People: (long)r["people"],
+            A: settings.Select((_, i) => (double)r[$"a{i}"]).ToArray(), C: settings.Select((_, i) => (double)r[$"c{i}"]).ToArray())).ToList();
 
         var excluded = db.ExecuteScalar<double>(
             $"SELECT coalesce(sum(months_registered), 0) / 12.0 FROM person_year WHERE fin_year IN ({inYears}) AND (sex NOT IN ('1', '2') OR sex IS NULL OR age_band IS NULL)");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using LinkedDataset.Analysis.Cohorts;
+using LinkedDataset.Pipeline.Common;
 
 namespace LinkedDataset.Analysis.Measures;
 
@@ -50,7 +51,7 @@ public static class MeasureParser
     /// <summary>Parses and validates <paramref name="path"/>.</summary>
     public static MeasureDefinition Load(string path)
     {
-        var root = DefinitionNode.Load(path);
+        var root = Yaml.LoadFields(path);
         root.Keys("name", "description", "population", "numerator", "intervals", "group_by", "standardise", "per", "practice_comparison");
         var population = root.Optional("population") is { } pop ? CohortParser.Population(pop, registration: false)
             : new PopulationSpec(new DateSpec(null, "data_end"), new DateSpec(null, "data_end"), null, null, [], [], [], [], []);

@@ -67,7 +67,7 @@ public static class MeasureRunner
         var clock = Stopwatch.StartNew();
         var m = MeasureParser.Load(options.DefinitionPath);
         var policy = options.Policy ?? SdcPolicy.Default;
-        using var snapshot = AnalysisConnection.Open(options.Layout, options.SnapshotId, options.Limits, id => options.Layout.Measure(m.Name, id));
+        using var snapshot = AnalysisSnapshot.Open(options.Layout, options.SnapshotId, options.Limits, id => options.Layout.Measure(m.Name, id));
         var (values, practices) = Compute(snapshot.Connection, m, snapshot.Data, policy);
         var codelists = new Dictionary<string, string>();
         if (m.Source is CodesSource c)
@@ -76,7 +76,7 @@ public static class MeasureRunner
         }
 
         codelists["esp2013"] = StandardPopulation.Version;
-        var provenance = CohortRunner.Provenance(options.Layout, snapshot, m.SourcePath, m.FileHash, codelists, policy);
+        var provenance = snapshot.Provenance(options.Layout, m.SourcePath, m.FileHash, codelists, policy);
         var folder = options.Layout.Measure(m.Name, snapshot.SnapshotId);
         Write(folder, m, values, practices, provenance);
         return new MeasureRunResult(m.Name, folder, m, values, practices, provenance, clock.Elapsed.TotalSeconds);

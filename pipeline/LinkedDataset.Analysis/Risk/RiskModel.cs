@@ -1,3 +1,4 @@
+using Dapper;
 using System.Globalization;
 using DuckDB.NET.Data;
 using LinkedDataset.Analysis.Statistics;
@@ -55,7 +56,7 @@ public sealed class RiskModel(RiskModelOptions? options = null) : IPersonYearSco
 
     public ScoreSummary Score(DuckDBConnection db)
     {
-        var complete = DuckDb.Query(db, "SELECT fin_year FROM years WHERE year_complete ORDER BY fin_year", r => r.GetInt32(0));
+        var complete = db.Query<int>("SELECT fin_year FROM years WHERE year_complete ORDER BY fin_year").AsList();
         var pairs = complete.Where(y => complete.Contains(y + 1)).ToList();
         if (pairs.Count == 0)
         {
@@ -68,15 +69,15 @@ public sealed class RiskModel(RiskModelOptions? options = null) : IPersonYearSco
             SELECT a.person_id, a.fin_year, b.emergency_admissions > 0 AS y
             FROM person_year a JOIN person_year b ON b.person_id = a.person_id AND b.fin_year = a.fin_year + 1
             """);
-        var featureSql = string.Join(", ", Features.Select(f => f.Sql));
         var exclude = holdout == "people" ? "AND hash(p.person_id) % 5 <> 0" : "";
-        var sample = DuckDb.Query(db, $"""
-            SELECT {featureSql}, CAST(o.y AS DOUBLE)
+        // One row of every feature (named f0, f1, …) and the outcome; the feature list is data, so rows come back as Dapper's dynamic rows, in column order.
+        var sample = db.Query($"""
+            SELECT {string.Join(", ", Features.Select((f, i) => $"{f.Sql} AS f{i}"))}, CAST(o.y AS DOUBLE) AS outcome
             FROM person_year p JOIN risk_outcome o USING (person_id, fin_year)
             WHERE p.fin_year = {trainYear} {exclude}
             ORDER BY hash(p.person_id + {options.Seed}), p.person_id
             LIMIT {options.SampleSize}
-            """, r => Enumerable.Range(0, Features.Count + 1).Select(i => r.GetDouble(i)).ToArray());
+            """).Select(row => ((IDictionary<string, object>)row).Values.Select(v => Convert.ToDouble(v, CultureInfo.InvariantCulture)).ToArray()).ToList();
         if (sample.Count < 50 || sample.All(s => s[^1] == 0) || sample.All(s => s[^1] == 1))
         {
             return new ScoreSummary("none", new Dictionary<string, string> { ["reason"] = $"training sample of {sample.Count} rows has too few rows or one outcome only" });

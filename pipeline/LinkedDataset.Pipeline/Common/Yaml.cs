@@ -6,7 +6,7 @@ namespace LinkedDataset.Pipeline.Common;
 
 /// <summary>
 /// The one loader for every definition and settings file (feed schemas, linkage settings, data-quality
-/// thresholds, feed forms, synthetic scenarios, cohort files). A file is read into a typed record or
+/// thresholds, feed forms, synthetic scenarios, evaluation specs, cohort and measure files). A file is read into a typed record or
 /// class; anything wrong is a <see cref="PipelineException"/> naming the file, the line and the field
 /// (<c>intervention.ae_rate_ratio</c>, <c>columns[3].type</c>): an unknown field (with the allowed
 /// ones), a value of the wrong type, a missing required field, a duplicate key, or YAML that does not
@@ -28,29 +28,46 @@ public static partial class Yaml
     /// the file overrides that instance: a field left out (at any depth) keeps its value there.
     /// </summary>
     /// <exception cref="PipelineException">The file is missing, unreadable, not YAML, or does not fit <typeparamref name="T"/>.</exception>
-    public static T Load<T>(string path, T? over = default)
+    public static T Load<T>(string path, T? over = default) => Parse(ReadText(path), path, over);
+
+    /// <summary>
+    /// Reads the file at <paramref name="path"/> as fields with their lines (<see cref="YamlField"/>), for a file whose
+    /// shape is checked as it is read, or checks made after binding; errors name the file (without its folder), line and field.
+    /// </summary>
+    /// <exception cref="PipelineException">The file is missing, unreadable, not YAML, or not a mapping.</exception>
+    public static YamlField LoadFields(string path)
+    {
+        var name = Path.GetFileName(path);
+        var root = ReadRoot(ReadText(path), name);
+        return root is YamlMappingNode
+            ? YamlField.Root(name, root)
+            : throw new PipelineException($"{name}: line {root.Start.Line}: the file must be a YAML mapping (name: ..., ...).");
+    }
+
+    private static string ReadText(string path)
     {
         if (!File.Exists(path))
         {
             throw new PipelineException($"{path}: file not found.");
         }
 
-        string text;
         try
         {
-            text = File.ReadAllText(path, Encoding.UTF8);
+            return File.ReadAllText(path, Encoding.UTF8);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new PipelineException($"{path}: cannot be read ({e.Message}).", e);
         }
-
-        return Parse(text, path, over);
     }
 
     /// <summary>Reads YAML <paramref name="text"/> into a <typeparamref name="T"/>; <paramref name="source"/> names it in errors.</summary>
     /// <exception cref="PipelineException">The text is not YAML or does not fit <typeparamref name="T"/>.</exception>
-    public static T Parse<T>(string text, string source = "(text)", T? over = default)
+    public static T Parse<T>(string text, string source = "(text)", T? over = default) =>
+        (T)new Binder(source).Bind(ReadRoot(text, source), typeof(T), "", allowsNull: false, over)!;
+
+    /// <summary>The one YAML document of <paramref name="text"/> (an empty mapping for no content); errors name <paramref name="source"/> and the line.</summary>
+    private static YamlNode ReadRoot(string text, string source)
     {
         var stream = new YamlStream();
         try
@@ -68,12 +85,7 @@ public static partial class Yaml
         }
 
         var root = stream.Documents.Count == 0 ? new YamlMappingNode() : stream.Documents[0].RootNode;
-        if (root is YamlScalarNode scalar && IsNull(scalar))
-        {
-            root = new YamlMappingNode();
-        }
-
-        return (T)new Binder(source).Bind(root, typeof(T), "", allowsNull: false, over)!;
+        return root is YamlScalarNode scalar && IsNull(scalar) ? new YamlMappingNode() : root;
     }
 
     private static string FirstLine(YamlException e)

@@ -1,3 +1,4 @@
+using Dapper;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -142,7 +143,7 @@ public static partial class ProjectExtractor
     private static SortedDictionary<string, List<string>> ParseColumns(IReadOnlyList<string> requested)
     {
         var tables = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var item in requested.SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        foreach (var item in requested.SelectMany(r => r.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
             var dot = item.IndexOf('.', StringComparison.Ordinal);
             if (dot <= 0 || dot == item.Length - 1)
@@ -174,16 +175,10 @@ public static partial class ProjectExtractor
     {
         foreach (var (table, columns) in tables)
         {
-            var available = new List<string>();
+            List<string> available;
             try
             {
-                using var command = db.CreateCommand();
-                command.CommandText = $"SELECT column_name FROM (DESCRIBE {Sql.Identifier(table)})";
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    available.Add(reader.GetString(0));
-                }
+                available = db.Query<string>($"SELECT column_name FROM (DESCRIBE {Sql.Identifier(table)})").AsList();
             }
             catch (Exception e) when (e is DuckDB.NET.Data.DuckDBException or ArgumentException)
             {

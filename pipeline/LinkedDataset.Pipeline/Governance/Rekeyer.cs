@@ -115,6 +115,8 @@ public sealed class Rekeyer(IReadOnlyDictionary<string, FeedSchema> schemas, ILo
                     """);
                 using var command = db.CreateCommand();
                 command.CommandText = "SELECT DISTINCT nhs_number FROM pmi_file WHERE nhs_number IS NOT NULL";
+
+                // Streamed, not Dapper: one row per registered person (population scale), hashed as it is read.
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
@@ -144,6 +146,8 @@ public sealed class Rekeyer(IReadOnlyDictionary<string, FeedSchema> schemas, ILo
         using (var command = db.CreateCommand())
         {
             command.CommandText = $"SELECT person_token, person_id FROM read_parquet({Sql.Path(layout.LinkTable)})";
+
+            // Streamed, not Dapper: every row of the link table (population scale) into one compact list.
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {

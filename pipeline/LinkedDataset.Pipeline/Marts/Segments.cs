@@ -1,3 +1,4 @@
+using Dapper;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Storage;
 
@@ -192,16 +193,7 @@ public static class Segments
     /// <summary>True when the person table has household columns (another stage may add them).</summary>
     public static string? HouseholdColumn(DuckDBConnection db)
     {
-        var columns = new HashSet<string>(StringComparer.Ordinal);
-        using (var command = db.CreateCommand())
-        {
-            command.CommandText = "SELECT column_name FROM (DESCRIBE person)";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                columns.Add(reader.GetString(0));
-            }
-        }
+        var columns = db.Query<string>("SELECT column_name FROM (DESCRIBE person)").ToHashSet(StringComparer.Ordinal);
 
         return columns.Contains("household_size") ? "household_size" : columns.Contains("household_id") ? "household_id" : null;
     }

@@ -57,7 +57,7 @@ public sealed class PipelineRun(PipelineContext context)
             progress.Warn(failed.Error!);
         }
 
-        var snapshot = Timed(PublishStep, () => WithProgress(progress, PublishStep, () => LinkAndPublish(stage.Reports, cancellationToken)));
+        var snapshot = Timed(PublishStep, () => WithProgress(progress, PublishStep, () => ReuseCurrent(stage.Reports) ?? LinkAndPublish(stage.Reports, cancellationToken)));
         var marts = Timed(MartsStep, () => WithProgress(progress, MartsStep, () => BuildMarts(snapshot.SnapshotId)));
         var quality = Timed(QualityStep, () => WithProgress(progress, QualityStep, () => AssessQuality(snapshot.SnapshotId)));
         AuditLog.For(Context.Layout, Context.Clock).Append(Context.Command, AuditWhat.Run, Context.Key.KeyId, snapshotId: snapshot.SnapshotId);
@@ -133,6 +133,29 @@ public sealed class PipelineRun(PipelineContext context)
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The current snapshot, when nothing was staged now and it already holds every staged extract (a
+    /// repeat run on an unchanged landing folder): publishing would find that same snapshot, after linking
+    /// everything again. Ingest accounting is still checked. Null when there is something to publish.
+    /// </summary>
+    public PublishResult? ReuseCurrent(IReadOnlyList<StagingReport> reports)
+    {
+        CheckKey();
+        if (reports.Any(r => r.Status == StagingReport.Staged))
+        {
+            return null;
+        }
+
+        IngestAccounting.Check(Context.Layout, reports);
+        var reused = CurrentSnapshot.Reuse(Context.Layout, reports, Context.Key.KeyId, Context.Limits);
+        if (reused is not null)
+        {
+            logger.LogInformation("Nothing new staged and snapshot {SnapshotId} holds every staged extract: reused without linking again.", reused.SnapshotId);
+        }
+
+        return reused;
     }
 
     /// <summary>Marts: costed activity, person_month and person_year of a snapshot (default the current one).</summary>

@@ -27,6 +27,9 @@ public sealed record PublishResult(string SnapshotId, string Path, bool AlreadyP
 {
     /// <summary>What probabilistic linkage did for the rows without a usable NHS number.</summary>
     public ProbabilisticLinkageResult? Probabilistic { get; init; }
+
+    /// <summary>True when nothing new was staged and the current snapshot already held every staged extract, so linkage did not run.</summary>
+    public bool Reused { get; init; }
 }
 
 /// <summary>

@@ -251,28 +251,41 @@ public static class DqMatrix
             per_extract AS (
               SELECT extract_id, [{string.Join(", ", completeness)}] AS completeness, {costSql} AS cost_present, {costRowsSql} AS cost_rows FROM s GROUP BY 1),
             linked AS ({linked})
-            SELECT p.extract_id, p.completeness, p.cost_present, coalesce(r.exact, 0), coalesce(r.resent, 0), l.link_rate, p.cost_rows, coalesce(l.link_rows, 0), l.provisional_rate
+            SELECT p.extract_id AS ExtractId, p.completeness AS Completeness, CAST(p.cost_present AS DOUBLE) AS CostPresent,
+                   CAST(coalesce(r.exact, 0) AS BIGINT) AS ExactDuplicates, CAST(coalesce(r.resent, 0) AS BIGINT) AS Resent,
+                   CAST(l.link_rate AS DOUBLE) AS LinkRate, CAST(p.cost_rows AS BIGINT) AS CostRows, CAST(coalesce(l.link_rows, 0) AS BIGINT) AS LinkRows,
+                   CAST(l.provisional_rate AS DOUBLE) AS ProvisionalRate
             FROM per_extract p LEFT JOIN removed r USING (extract_id) LEFT JOIN linked l USING (extract_id)
             """;
-        var result = new Dictionary<string, ExtractMeasures>();
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        return db.Query<MeasureRow>(sql).ToDictionary(r => r.ExtractId, r =>
         {
-            var shares = reader.IsDBNull(1) ? [] : ((System.Collections.IList)reader.GetValue(1)).Cast<object?>().Select(o => o is null ? 0.0 : Convert.ToDouble(o, CultureInfo.InvariantCulture)).ToList();
+            // Completeness comes back as one DuckDB list (one share per key field, in the order of keys).
+            var shares = (r.Completeness as System.Collections.IList)?.Cast<object?>().Select(o => o is null ? 0.0 : Convert.ToDouble(o, CultureInfo.InvariantCulture)).ToList() ?? [];
             var map = keys.Select((k, i) => (k, v: i < shares.Count ? shares[i] : 0.0)).ToDictionary(x => x.k, x => x.v);
-            result[reader.GetString(0)] = new ExtractMeasures(
-                map,
-                reader.IsDBNull(2) ? null : Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture),
-                reader.GetInt64(6),
-                reader.GetInt64(3), reader.GetInt64(4),
-                reader.IsDBNull(5) ? null : Convert.ToDouble(reader.GetValue(5), CultureInfo.InvariantCulture),
-                reader.GetInt64(7),
-                reader.IsDBNull(8) ? null : Convert.ToDouble(reader.GetValue(8), CultureInfo.InvariantCulture));
-        }
+            return new ExtractMeasures(map, r.CostPresent, r.CostRows, r.ExactDuplicates, r.Resent, r.LinkRate, r.LinkRows, r.ProvisionalRate);
+        });
+    }
 
-        return result;
+    /// <summary>One row of <see cref="Measure"/>'s query as Dapper maps it.</summary>
+    private sealed class MeasureRow
+    {
+        public string ExtractId { get; init; } = "";
+
+        public object? Completeness { get; init; }
+
+        public double? CostPresent { get; init; }
+
+        public long ExactDuplicates { get; init; }
+
+        public long Resent { get; init; }
+
+        public double? LinkRate { get; init; }
+
+        public long CostRows { get; init; }
+
+        public long LinkRows { get; init; }
+
+        public double? ProvisionalRate { get; init; }
     }
 
     private static HashSet<string> ColumnsOf(DuckDBConnection db, string table) =>

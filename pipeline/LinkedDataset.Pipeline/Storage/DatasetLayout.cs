@@ -85,6 +85,12 @@ public sealed record DatasetLayout(string Root, string? LandingRoot = null)
     /// <summary>Who holds <see cref="LockFile"/>: command, process id and since when (for the message a waiting writer prints).</summary>
     public string LockHolderFile => Path.Combine(Root, ".ldp.lock.holder");
 
+    /// <summary>
+    /// The lock file a publish job holds alone while it links and publishes (<see cref="DatasetLock.AcquirePublishing"/>): beside the
+    /// Hangfire lock, whose expiry a long publish can outlive, so a waiting publish starts only after CURRENT has moved.
+    /// </summary>
+    public string PublishLockFile => Path.Combine(Root, ".ldp-publish.lock");
+
     /// <summary>The dataset's identity record: the key id it was built with and whether it is synthetic.</summary>
     public string IdentityFile => Path.Combine(Root, "dataset.yaml");
 

@@ -6,7 +6,8 @@ namespace LinkedDataset.Pipeline.Storage;
 
 /// <summary>
 /// One writer per dataset folder: an OS lock on <c>&lt;data&gt;/.ldp.lock</c>, held while a command
-/// writes. A command (<c>ldp run</c>, <c>rekey</c>, <c>marts</c>, <c>dq</c>, <c>extract</c>) takes it
+/// writes. A command (<c>ldp run</c>, <c>rekey</c>, <c>marts</c>, <c>dq</c>, <c>extract</c>, <c>reports</c>, <c>cohort run</c>,
+/// <c>measures</c>, and <c>demand</c> and <c>evaluate</c> when their output lies in the dataset folder) takes it
 /// <see cref="LockMode.Exclusive"/>; the jobs of <c>ldp serve</c> take it <see cref="LockMode.Shared"/>
 /// around their writes (they already coordinate with each other through Hangfire's distributed locks),
 /// so a command waits for running jobs and jobs wait for a command. The lock belongs to the open file,
@@ -17,14 +18,12 @@ public sealed class DatasetLock : IDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
     private readonly FileStream stream;
-    private readonly DatasetLayout layout;
-    private readonly LockMode mode;
+    private readonly string? holderFile;
 
-    private DatasetLock(FileStream stream, DatasetLayout layout, LockMode mode)
+    private DatasetLock(FileStream stream, string? holderFile)
     {
         this.stream = stream;
-        this.layout = layout;
-        this.mode = mode;
+        this.holderFile = holderFile;
     }
 
     /// <summary>How long a writer waits by default for the one before it.</summary>
@@ -50,7 +49,7 @@ public sealed class DatasetLock : IDisposable
                     AtomicFile.WriteAllText(layout.LockHolderFile, Holder(command));
                 }
 
-                return new DatasetLock(stream, layout, mode);
+                return new DatasetLock(stream, mode == LockMode.Exclusive ? layout.LockHolderFile : null);
             }
 
             if (clock.Elapsed >= limit)
@@ -70,14 +69,39 @@ public sealed class DatasetLock : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes <see cref="DatasetLayout.PublishLockFile"/> alone, waiting up to <paramref name="timeout"/>: publish jobs
+    /// on every worker sharing the folder link and publish one after another. An OS lock, so it never expires while
+    /// its holder lives (a Hangfire lock does, after its timeout) and is released when its holder dies.
+    /// </summary>
+    public static DatasetLock AcquirePublishing(DatasetLayout layout, TimeSpan timeout)
+    {
+        Directory.CreateDirectory(layout.Root);
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (TryOpen(layout.PublishLockFile, LockMode.Exclusive) is { } stream)
+            {
+                return new DatasetLock(stream, holderFile: null);
+            }
+
+            if (clock.Elapsed >= timeout)
+            {
+                throw new PipelineException($"Another publish of {layout.Root} was still running after {timeout.TotalSeconds:0} s; this one will be retried.");
+            }
+
+            Thread.Sleep(Poll);
+        }
+    }
+
     /// <summary>Releases the lock (the operating system does too if the process dies first).</summary>
     public void Dispose()
     {
-        if (mode == LockMode.Exclusive)
+        if (holderFile is not null)
         {
             try
             {
-                File.Delete(layout.LockHolderFile);
+                File.Delete(holderFile);
             }
             catch (IOException)
             {

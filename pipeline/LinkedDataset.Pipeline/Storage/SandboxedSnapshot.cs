@@ -20,7 +20,15 @@ public static class SandboxedSnapshot
     /// and the rest) are views too, and readable.
     /// </summary>
     public static (DuckDBConnection Connection, string SnapshotId) Open(
-        DatasetLayout layout, string? snapshotId = null, DuckDbLimits? limits = null, string? writableFolder = null, bool withMarts = false)
+        DatasetLayout layout, string? snapshotId = null, DuckDbLimits? limits = null, string? writableFolder = null, bool withMarts = false) =>
+        Open(layout, snapshotId, limits, writableFolder is null ? null : _ => writableFolder, withMarts);
+
+    /// <summary>
+    /// As <see cref="Open(DatasetLayout, string?, DuckDbLimits?, string?, bool)"/>, for a writable folder that depends
+    /// on the snapshot opened (e.g. <c>cohorts/&lt;name&gt;/&lt;snapshot id&gt;/</c> when the caller asked for the current one).
+    /// </summary>
+    public static (DuckDBConnection Connection, string SnapshotId) Open(
+        DatasetLayout layout, string? snapshotId, DuckDbLimits? limits, Func<string, string>? writableFolderFor, bool withMarts)
     {
         var db = DuckDb.OpenInMemory(limits);
         try
@@ -32,7 +40,7 @@ public static class SandboxedSnapshot
                 allowed.Add(CreateMartViews(db, layout, opened));
             }
 
-            if (writableFolder is not null)
+            if (writableFolderFor?.Invoke(opened) is { } writableFolder)
             {
                 Directory.CreateDirectory(writableFolder);
                 allowed.Add(Path.GetFullPath(writableFolder));

@@ -33,6 +33,10 @@ public sealed class PublishSnapshotJob(JobEnvironment environment, IBackgroundJo
         using var connection = environment.Storage.GetConnection();
         using var publishLock = connection.AcquireDistributedLock(JobEnvironment.PublishLock, TimeSpan.FromMinutes(10));
         using var writing = environment.Writing("publish");
+
+        // The Hangfire lock expires after its timeout even while its holder still links (a slow machine, a short
+        // LockTimeout); this one does not, so a publish that was waiting starts only after CURRENT has moved, and finds it covers its extracts.
+        using var publishing = DatasetLock.AcquirePublishing(environment.Layout, TimeSpan.FromMinutes(30));
         cancellationToken.ThrowIfCancellationRequested();
 
         var layout = environment.Layout;
@@ -51,7 +55,7 @@ public sealed class PublishSnapshotJob(JobEnvironment environment, IBackgroundJo
             return $"Nothing to publish: {staged.Count} extract(s) staged but no pmi extract yet, and the person index is built from it.";
         }
 
-        if (CurrentCovers(layout, staged, key.KeyId) is { } current)
+        if (CurrentSnapshot.Covering(layout, staged, key.KeyId) is { } current)
         {
             return $"Snapshot {current} already holds these {staged.Count} staged extracts: nothing to publish.";
         }
@@ -80,7 +84,7 @@ public sealed class PublishSnapshotJob(JobEnvironment environment, IBackgroundJo
     public static bool NeedsPublishing(JobEnvironment environment, IReadOnlyList<LandedExtract> landed)
     {
         var staged = StagedReports(environment.Layout, landed);
-        return staged.Any(r => r.Feed == "pmi") && CurrentCovers(environment.Layout, staged, keyId: null) is null;
+        return staged.Any(r => r.Feed == "pmi") && CurrentSnapshot.Covering(environment.Layout, staged, keyId: null) is null;
     }
 
     private static List<StagingReport> StagedReports(DatasetLayout layout, IReadOnlyList<LandedExtract> landed) =>
@@ -88,25 +92,4 @@ public sealed class PublishSnapshotJob(JobEnvironment environment, IBackgroundJo
             .Where(r => r is { Status: StagingReport.Staged })
             .Select(r => r!)
             .ToList();
-
-    /// <summary>
-    /// The current snapshot's id when it was made from exactly these extracts (the newest delivery per
-    /// provider + feed + period, as the publisher takes them) with this code (and key), else null.
-    /// </summary>
-    private static string? CurrentCovers(DatasetLayout layout, IReadOnlyList<StagingReport> staged, string? keyId)
-    {
-        if (layout.CurrentSnapshotId is not { } current || !Directory.Exists(layout.Snapshot(current)))
-        {
-            return null;
-        }
-
-        staged = LandingRegistry.Load(layout).NewestPerSlot(staged);
-
-        var manifest = SnapshotManifest.Read(layout.Snapshot(current));
-        var same = manifest.CodeVersion == SnapshotPublisher.CodeVersion
-            && (keyId is null || manifest.KeyId == keyId)
-            && manifest.Extracts.Select(e => e.ExtractId).Order(StringComparer.Ordinal)
-                .SequenceEqual(staged.Select(r => r.ExtractId).Order(StringComparer.Ordinal), StringComparer.Ordinal);
-        return same ? current : null;
-    }
 }

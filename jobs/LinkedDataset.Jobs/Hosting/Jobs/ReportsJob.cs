@@ -17,6 +17,7 @@ public sealed class ReportsJob(JobEnvironment environment)
     public string Run(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        using var writing = environment.Writing("reports");
         if (environment.Layout.CurrentSnapshotId is null)
         {
             return "No snapshot has been published yet; no reports to render.";

@@ -95,7 +95,7 @@ public class CohortCommandTests
         var invalid = LdpProcess.Run("cohort", "run", bad, "--data", run.Layout.Root);
 
         missing.ExitCode.Should().NotBe(0);
-        missing.All.Should().Contain("nope.cohort.yaml' does not exist").And.NotContain("   at ");
+        missing.All.Should().Contain("nope.cohort.yaml: file not found").And.NotContain("   at ");
         invalid.ExitCode.Should().NotBe(0);
         invalid.All.Should().Contain("bad.cohort.yaml: line 6: rules[1].include.activity.setting: 'casualty' is not allowed").And.NotContain("   at ");
     }

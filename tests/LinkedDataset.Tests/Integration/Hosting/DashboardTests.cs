@@ -21,16 +21,29 @@ public class DashboardTests
     public async Task Dashboard_AnswersOk_OnLoopback()
     {
         using var folder = new TempFolder();
-        var settings = HostingSupport.Settings(folder.Combine("data"), HostingSupport.KeyFile(folder)) with { Bind = "127.0.0.1", Port = 0 };
-        await using var app = ServeHost.BuildServer(settings, new InMemoryStorage(), logging: _ => { });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var (app, address) = await StartOnLoopback(folder);
+        await using var running = app;
 
         using var http = new HttpClient();
         var response = await http.GetAsync(address + ServeHost.DashboardPath);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).Should().Contain("LinkedDataset jobs");
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task Health_AnswersOk_OnceTheServerIsUp()
+    {
+        using var folder = new TempFolder();
+        var (app, address) = await StartOnLoopback(folder);
+        await using var running = app;
+
+        using var http = new HttpClient();
+        var response = await http.GetAsync(address + "/health");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync()).Should().Be("ok");
         await app.StopAsync();
     }
 
@@ -159,6 +172,15 @@ public class DashboardTests
     public void Settings_RefuseAKnownProxyThatIsNotAnAddress() =>
         new ServeSettings { Dashboard = new DashboardSettings(KnownProxies: ["proxy.local"]) }
             .Invoking(s => s.Validate()).Should().Throw<PipelineException>().WithMessage("*KnownProxies*'proxy.local', which is not an IP address*");
+
+    /// <summary>The server on a free loopback port, started; its address.</summary>
+    private static async Task<(WebApplication App, string Address)> StartOnLoopback(TempFolder folder)
+    {
+        var settings = HostingSupport.Settings(folder.Combine("data"), HostingSupport.KeyFile(folder)) with { Bind = "127.0.0.1", Port = 0 };
+        var app = ServeHost.BuildServer(settings, new InMemoryStorage(), logging: _ => { });
+        await app.StartAsync();
+        return (app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+    }
 
     private static async Task<WebApplication> StartOnTestServer(ServeSettings settings)
     {

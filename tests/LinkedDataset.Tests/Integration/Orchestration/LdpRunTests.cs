@@ -99,6 +99,7 @@ public class LdpRunTests(TwoRunsFixture fixture) : IClassFixture<TwoRunsFixture>
         fixture.Runs.Should().OnlyContain(r => r.ExitCode == 0, string.Join("\n", fixture.Runs));
         fixture.Runs.Count(r => r.Stdout.Contains("Another ldp command is writing to")).Should().Be(1, "the second writer waits for the first and says so");
         fixture.Runs.Count(r => r.Stdout.Contains("(already published: same inputs)")).Should().Be(1, "the one that waited finds the snapshot the first wrote");
+        fixture.Runs.Count(r => r.Stdout.Contains("Snapshot reused: nothing new was staged")).Should().Be(1, "with nothing new staged it reuses CURRENT instead of linking again");
 
         var snapshot = fixture.Layout.CurrentSnapshotId!;
         fixture.Runs.Should().OnlyContain(r => r.Stdout.Contains(snapshot));

@@ -171,4 +171,29 @@ public sealed class YamlTests
         DqThresholds.Load(Path.Combine(schemas, "dq_thresholds.yaml")).KeyFieldsOf("apc").Should().Contain("spell_core_hrg");
         FeedSchemaLoader.LoadAll(Path.Combine(schemas, "feeds")).Should().HaveCount(10);
     }
+
+    [Fact]
+    public void LoadFields_ACheckMadeAfterReading_NamesFileLineAndField()
+    {
+        // "from" is on line 4 of the file; the check (from after to) can only be made once both are read.
+        using var folder = new TempFolder();
+        var path = folder.Combine("m.measure.yaml");
+        File.WriteAllText(path, "name: m\nintervals:\n  unit: month\n  from: 2025-04-01\n  to: 2024-03-31\n");
+
+        var from = Yaml.LoadFields(path).Required("intervals").Required("from");
+
+        from.Error("is after 'to'.").Message.Should().Be("m.measure.yaml: line 4: intervals.from: is after 'to'.");
+    }
+
+    [Fact]
+    public void LoadFields_SharesTheLoadersErrors_ForAMissingFileAndBrokenYaml()
+    {
+        using var folder = new TempFolder();
+        var missing = folder.Combine("none.cohort.yaml");
+        var broken = folder.Combine("broken.cohort.yaml");
+        File.WriteAllText(broken, "name: [unclosed\n");
+
+        ((Action)(() => Yaml.LoadFields(missing))).Should().Throw<PipelineException>().WithMessage($"{missing}: file not found.");
+        ((Action)(() => Yaml.LoadFields(broken))).Should().Throw<PipelineException>().WithMessage("broken.cohort.yaml: line *not valid YAML*");
+    }
 }

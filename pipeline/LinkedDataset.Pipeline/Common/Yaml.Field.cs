@@ -1,20 +1,19 @@
 using System.Globalization;
-using LinkedDataset.Pipeline.Common;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace LinkedDataset.Analysis.Cohorts;
+namespace LinkedDataset.Pipeline.Common;
 
 /// <summary>
-/// One node of a definition file (cohort, measure, cohort test) with the file, the field path and
-/// the line it came from, so every error a user sees names all three:
-/// <c>frail.cohort.yaml: line 12: rules[1].include.at_least: must be a whole number 1 or more</c>.
-/// Definition files are read into typed records through this and nothing else; no value is ever
+/// One field of a file <see cref="Yaml"/> read (<see cref="Yaml.LoadFields"/>), with the file, the field path and the
+/// line it came from, for files whose shape is checked as they are read (cohort, measure and cohort test files: a
+/// criterion's fields depend on its kind) and for checks made after binding: every error a user sees names all three,
+/// <c>frail.cohort.yaml: line 12: rules[1].include.at_least: must be a whole number 1 or more</c>. No value is ever
 /// pasted into SQL by the reader.
 /// </summary>
-public sealed class DefinitionNode
+public sealed class YamlField
 {
-    private DefinitionNode(string file, string path, YamlNode value)
+    private YamlField(string file, string path, YamlNode value)
     {
         File = file;
         Path = path;
@@ -33,47 +32,22 @@ public sealed class DefinitionNode
     /// <summary>The 1-based line of the node.</summary>
     public long Line => Value.Start.Line;
 
-    /// <summary>Reads a definition file's root mapping; a missing file or broken YAML is a <see cref="PipelineException"/> naming the file and line.</summary>
-    public static DefinitionNode Load(string path)
-    {
-        var name = System.IO.Path.GetFileName(path);
-        if (!System.IO.File.Exists(path))
-        {
-            throw new PipelineException($"The definition file '{path}' does not exist.");
-        }
-
-        var stream = new YamlStream();
-        try
-        {
-            using var reader = new StreamReader(path);
-            stream.Load(reader);
-        }
-        catch (YamlException e)
-        {
-            throw new PipelineException($"{name}: line {e.Start.Line}: not valid YAML: {e.Message}");
-        }
-
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode)
-        {
-            throw new PipelineException($"{name}: line 1: the file must be a YAML mapping (name: ..., ...).");
-        }
-
-        return new DefinitionNode(name, "", stream.Documents[0].RootNode);
-    }
+    /// <summary>The root of a parsed file, named <paramref name="file"/> in messages.</summary>
+    internal static YamlField Root(string file, YamlNode root) => new(file, "", root);
 
     /// <summary>An error at this node: file, line, field and what is wrong.</summary>
     public PipelineException Error(string message) =>
         new($"{File}: line {Line}: {(Path.Length > 0 ? Path : "(top level)")}: {message}");
 
     /// <summary>The child <paramref name="key"/> of a mapping, or null when absent or written <c>null</c>/<c>~</c>.</summary>
-    public DefinitionNode? Optional(string key)
+    public YamlField? Optional(string key)
     {
         var map = Mapping();
         foreach (var (k, v) in map.Children)
         {
             if (k is YamlScalarNode s && s.Value == key)
             {
-                return IsNull(v) ? null : new DefinitionNode(File, Child(key), v);
+                return IsNull(v) ? null : new YamlField(File, Child(key), v);
             }
         }
 
@@ -81,7 +55,7 @@ public sealed class DefinitionNode
     }
 
     /// <summary>The child <paramref name="key"/> of a mapping; its absence is an error naming the key.</summary>
-    public DefinitionNode Required(string key, string hint = "") =>
+    public YamlField Required(string key, string hint = "") =>
         Optional(key) ?? throw Error($"'{key}' is required{(hint.Length > 0 ? "; " + hint : "")}.");
 
     /// <summary>The keys of a mapping, checked against <paramref name="allowed"/>; an unknown key is an error at its own line.</summary>
@@ -91,7 +65,7 @@ public sealed class DefinitionNode
         foreach (var (k, _) in Mapping().Children)
         {
             var key = (k as YamlScalarNode)?.Value ?? "";
-            var at = new DefinitionNode(File, Child(key), k);
+            var at = new YamlField(File, Child(key), k);
             if (allowed.Length > 0 && !allowed.Contains(key))
             {
                 throw at.Error($"unknown field '{key}'; allowed here: {string.Join(", ", allowed)}.");
@@ -104,15 +78,15 @@ public sealed class DefinitionNode
     }
 
     /// <summary>The entries of a mapping in file order.</summary>
-    public IEnumerable<(string Key, DefinitionNode Value)> Entries() =>
-        Mapping().Children.Select(kv => ((kv.Key as YamlScalarNode)?.Value ?? "", new DefinitionNode(File, Child((kv.Key as YamlScalarNode)?.Value ?? ""), kv.Value)));
+    public IEnumerable<(string Key, YamlField Value)> Entries() =>
+        Mapping().Children.Select(kv => ((kv.Key as YamlScalarNode)?.Value ?? "", new YamlField(File, Child((kv.Key as YamlScalarNode)?.Value ?? ""), kv.Value)));
 
     /// <summary>The items of a sequence; a single scalar is read as a list of one (so <c>district: Swale</c> works).</summary>
-    public IReadOnlyList<DefinitionNode> Items()
+    public IReadOnlyList<YamlField> Items()
     {
         if (Value is YamlSequenceNode seq)
         {
-            return seq.Children.Select((n, i) => new DefinitionNode(File, $"{Path}[{i + 1}]", n)).ToList();
+            return seq.Children.Select((n, i) => new YamlField(File, $"{Path}[{i + 1}]", n)).ToList();
         }
 
         if (Value is YamlScalarNode)
@@ -198,10 +172,6 @@ public sealed class DefinitionNode
             ? text
             : throw Error($"'{text}' is not a district, LSOA or practice code (letters, digits, spaces and - ' . & only).");
     }
-
-    /// <summary>A date: <c>YYYY-MM-DD</c>, or an anchor to the snapshot's data (<see cref="DateSpec"/>).</summary>
-    public DateSpec Date() => DateSpec.TryParse(Text()) ?? throw Error(
-        $"'{Text()}' is not a date; write YYYY-MM-DD, or data_start / data_end with an optional offset such as 'data_end - 12 months' or 'data_start + 365 days'.");
 
     private YamlMappingNode Mapping() => Value as YamlMappingNode ?? throw Error("expected a mapping (field: value).");
 
