@@ -22,11 +22,11 @@ public sealed partial class ExtractStager
         if (form == FeedForm.Identifiable && header.Contains("nhs_number"))
         {
             missing = DuckDb.Scalar<long>(db, "SELECT count(*) FROM checked WHERE failure IS NULL AND nhs_number IS NULL");
-            invalid = DuckDb.Scalar<long>(db, "SELECT count(*) FROM checked WHERE failure IS NULL AND nhs_number IS NOT NULL AND person_token IS NULL");
+            invalid = DuckDb.Scalar<long>(db, "SELECT count(*) FROM tokened WHERE failure IS NULL AND nhs_number IS NOT NULL AND person_token IS NULL");
         }
         else
         {
-            missing = DuckDb.Scalar<long>(db, "SELECT count(*) FROM checked WHERE failure IS NULL AND person_token IS NULL");
+            missing = DuckDb.Scalar<long>(db, "SELECT count(*) FROM tokened WHERE failure IS NULL AND person_token IS NULL");
         }
 
         var columns = string.Join(", ", header.Select(Sql.Identifier));
