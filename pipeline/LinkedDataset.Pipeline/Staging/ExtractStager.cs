@@ -98,10 +98,9 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
                 $"Accounting failed for extract {extract.ExtractId} ({extract.FileName}): read {rowsRead}, staged {staged}, quarantined {quarantined}.");
         }
 
-        var withToken = DuckDb.Scalar<long>(db, "SELECT count(*) FROM tokened WHERE failure IS NULL AND person_token IS NOT NULL");
         return WithRowCounts(db, schema, header, form, new StagingReport(
             extract.ExtractId, extract.Feed, extract.Provider, extract.Period, extract.FileName, StagingReport.Staged,
-            rowsRead, staged, quarantined, reasons, withToken, schema.Version, options.Key.KeyId, null, warnings, 0)
+            rowsRead, staged, quarantined, reasons, RowsWithPersonToken: 0 /* counted by WithRowCounts */, schema.Version, options.Key.KeyId, null, warnings, 0)
         {
             IdentityValuesMadeMissing = identityMissing,
         });
