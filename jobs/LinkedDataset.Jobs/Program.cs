@@ -24,6 +24,7 @@ var root = new RootCommand("ldp: the LinkedDataset pipeline. Builds a linked, ps
     CohortCommand.Create(),
     MeasuresCommand.Create(),
     EvaluateCommand.Create(),
+    BenchCommand.Create(),
 };
 foreach (var command in MartsCommands.Create()) { root.Subcommands.Add(command); }
 var parsed = root.Parse(args);

@@ -54,7 +54,7 @@ public sealed partial class ExtractStager
 
         DuckDb.Execute(db, $"""
             CREATE TEMP TABLE identity_issues AS
-            SELECT * FROM ({string.Join("\nUNION ALL\n", checks.Select(c => $"SELECT source_row, {Sql.Literal(c.Column)} AS column_name, {c.Reason} AS reason FROM raw"))})
+            SELECT * FROM ({string.Join("\nUNION ALL\n", checks.Select(c => $"SELECT rowid AS source_row, {Sql.Literal(c.Column)} AS column_name, {c.Reason} AS reason FROM raw"))})
             WHERE reason IS NOT NULL
             """);
         if (form == FeedForm.Identifiable && header.Contains("date_of_birth"))
@@ -62,14 +62,14 @@ public sealed partial class ExtractStager
             // The year of an impossible but well-shaped date is still evidence (PseudonymisedForm.YearOfImpossibleDate, same rule).
             DuckDb.Execute(db, $"""
                 UPDATE raw SET {DobYearOnly} = CAST(substr(trim(date_of_birth), 1, 4) AS INTEGER)
-                WHERE source_row IN (SELECT source_row FROM identity_issues WHERE column_name = 'date_of_birth' AND reason = '{IdentityReasons.InvalidDate}')
+                WHERE rowid IN (SELECT source_row FROM identity_issues WHERE column_name = 'date_of_birth' AND reason = '{IdentityReasons.InvalidDate}')
                   AND regexp_full_match(trim(date_of_birth), {Sql.Literal("[0-9]{4}-[0-9]{2}-[0-9]{2}")}) AND CAST(substr(trim(date_of_birth), 1, 4) AS INTEGER) >= 1000
                 """);
         }
 
         foreach (var column in checks.Select(c => c.Column).Distinct())
         {
-            DuckDb.Execute(db, $"UPDATE raw SET {Sql.Identifier(column)} = NULL WHERE source_row IN (SELECT source_row FROM identity_issues WHERE column_name = {Sql.Literal(column)})");
+            DuckDb.Execute(db, $"UPDATE raw SET {Sql.Identifier(column)} = NULL WHERE rowid IN (SELECT source_row FROM identity_issues WHERE column_name = {Sql.Literal(column)})");
         }
 
         using var command = db.CreateCommand();

@@ -77,14 +77,15 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
         var present = header.ToHashSet();
         var identity = schema.IdentityColumns.Where(c => present.Contains(c.Name)).Select(c => c.Name).ToHashSet();
         var identityMissing = CleanIdentity(db, schema, present, form, Today(options));
+        // rowid follows the file's row order (insertion order is preserved): 1 = first data row.
         DuckDb.Execute(db, $"""
             CREATE TABLE checked AS
-            SELECT *, {FailureSql(schema, present, form, Today(options), extract.Provider)} AS failure
+            SELECT rowid + 1 AS source_row, *, {FailureSql(schema, present, form, Today(options), extract.Provider)} AS failure
             FROM raw
             """);
 
-        var rowsRead = DuckDb.Scalar<long>(db, "SELECT count(*) FROM raw");
-        AddIdentityTokens(db, options.Key, identity, present, form);
+        var rowsRead = DuckDb.Scalar<long>(db, "SELECT count(*) FROM checked");
+        CreateTokenedView(db, options.Key, identity, present, form);
         cancellationToken.ThrowIfCancellationRequested();
 
         WriteQuarantine(db, extract, options.Layout);
@@ -97,16 +98,15 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
                 $"Accounting failed for extract {extract.ExtractId} ({extract.FileName}): read {rowsRead}, staged {staged}, quarantined {quarantined}.");
         }
 
-        var withToken = DuckDb.Scalar<long>(db, "SELECT count(*) FROM checked WHERE failure IS NULL AND person_token IS NOT NULL");
         return WithRowCounts(db, schema, header, form, new StagingReport(
             extract.ExtractId, extract.Feed, extract.Provider, extract.Period, extract.FileName, StagingReport.Staged,
-            rowsRead, staged, quarantined, reasons, withToken, schema.Version, options.Key.KeyId, null, warnings, 0)
+            rowsRead, staged, quarantined, reasons, RowsWithPersonToken: 0 /* counted by WithRowCounts */, schema.Version, options.Key.KeyId, null, warnings, 0)
         {
             IdentityValuesMadeMissing = identityMissing,
         });
     }
 
-    /// <summary>Loads the file as text columns into table <c>raw</c>, numbering rows as in the file (1 = first data row).</summary>
+    /// <summary>Loads the file as text columns into table <c>raw</c>, in the file's row order.</summary>
     private static IReadOnlyList<string> ReadRaw(DuckDBConnection db, LandedExtract extract)
     {
         try
@@ -114,9 +114,8 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
             // all_varchar: types are checked per row against the schema, never guessed from a sample.
             // Insertion order is preserved, so rowid follows the file's row order.
             DuckDb.Execute(db, $"""
-                CREATE TABLE file_rows AS
+                CREATE TABLE raw AS
                 SELECT * FROM read_csv({Sql.Path(extract.Path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true);
-                CREATE TABLE raw AS SELECT rowid + 1 AS source_row, * FROM file_rows;
                 """);
         }
         catch (DuckDBException e)
@@ -125,7 +124,7 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
         }
 
         using var command = db.CreateCommand();
-        command.CommandText = "SELECT column_name FROM (DESCRIBE file_rows)";
+        command.CommandText = "SELECT column_name FROM (DESCRIBE raw)";
         using var reader = command.ExecuteReader();
         var names = new List<string>();
         while (reader.Read())
@@ -153,52 +152,6 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
         var known = schema.Columns.Select(c => c.Name).ToHashSet();
         var extra = header.Where(h => !known.Contains(h)).ToList();
         return extra.Count == 0 ? [] : [$"{extract.FileName}: unexpected column(s) ignored: {string.Join(", ", extra)}."];
-    }
-
-    /// <summary>
-    /// Hashes each distinct NHS number and UPRN once (not once per row) in .NET and joins the tokens
-    /// back in DuckDB. The identifiers exist only in this in-memory database while it is open.
-    /// </summary>
-    private static void AddTokens(DuckDBConnection db, PseudonymKey key, IReadOnlySet<string> identity)
-    {
-        var pseudonymiser = new Pseudonymiser(key);
-        AddTokenColumn(db, identity, "nhs_number", "person_token", pseudonymiser.PersonToken);
-        AddTokenColumn(db, identity, "uprn", "household_token", pseudonymiser.HouseholdToken);
-    }
-
-    private static void AddTokenColumn(DuckDBConnection db, IReadOnlySet<string> identity, string source, string token, Func<string?, string?> hash)
-    {
-        if (!identity.Contains(source))
-        {
-            DuckDb.Execute(db, $"ALTER TABLE checked ADD COLUMN {token} VARCHAR");
-            return;
-        }
-
-        var map = token + "_map";
-        DuckDb.Execute(db, $"CREATE TEMP TABLE {map} (value VARCHAR, {token} VARCHAR)");
-        var distinct = new List<string>();
-        using (var command = db.CreateCommand())
-        {
-            command.CommandText = $"SELECT DISTINCT {source} FROM checked WHERE failure IS NULL AND {source} IS NOT NULL";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                distinct.Add(reader.GetString(0));
-            }
-        }
-
-        using (var appender = db.CreateAppender(map))
-        {
-            foreach (var value in distinct)
-            {
-                appender.CreateRow().AppendValue(value).AppendValue(hash(value)).EndRow();
-            }
-        }
-
-        DuckDb.Execute(db, $"""
-            CREATE OR REPLACE TABLE checked AS
-            SELECT c.*, m.{token} FROM checked c LEFT JOIN {map} m ON c.{source} = m.value ORDER BY c.source_row
-            """);
     }
 
     private static void WriteQuarantine(DuckDBConnection db, LandedExtract extract, DatasetLayout layout)
@@ -239,11 +192,11 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
                      {Sql.Literal(extract.Period)} AS extract_period, source_row,
                      {string.Join(",\n         ", content)},
                      person_token, {birthMonth} AS birth_month, {sex} AS sex, {lsoa} AS lsoa11cd, household_token, {MatchTokenSelect}
-              FROM checked c {postcodeJoin}
+              FROM tokened c {postcodeJoin}
               WHERE failure IS NULL ORDER BY source_row
             ) TO {Sql.Path(temporary)} (FORMAT parquet, COMPRESSION zstd)
             """));
-        return DuckDb.Scalar<long>(db, $"SELECT count(*) FROM read_parquet({Sql.Path(layout.StagedFile(extract.Feed, extract.ExtractId))})");
+        return ParquetFooter.Rows(layout.StagedFile(extract.Feed, extract.ExtractId));
     }
 
     private static Dictionary<string, long> QuarantineReasons(DuckDBConnection db)
