@@ -114,10 +114,11 @@ public static class FellegiSunterLinker
         Compare(db, "pl_pairs", "pl_cmp", comparisons);
         var comparison = Lap(clock);
 
-        var u = SampleU(db, settings.USamplePeople, comparisons);
+        var uCounts = SampleUCounts(db, settings.USamplePeople, comparisons);
+        var u = Smooth(uCounts);
         var uSampling = Lap(clock);
 
-        var used = Informative(db, comparisons);
+        var used = Informative(db, comparisons, uCounts);
         var patterns = PatternCounts(db, settings.BlockingRules.Count, comparisons)
             .Select(p => p with { Levels = p.Levels.Select((level, c) => used[c] ? level : -1).ToArray() }).ToList();
         var (m, emRules) = EmEstimator.Estimate(comparisons, u, settings.BlockingRules, patterns, settings.EmMaxIterations, settings.EmTolerance);
@@ -259,24 +260,37 @@ public static class FellegiSunterLinker
     }
 
     /// <summary>
-    /// Which comparisons carry information among the first pass's candidate pairs: at least two
-    /// different levels observed where neither side is missing. The others are left out of the model.
+    /// Which comparisons carry information: observed (neither side missing) in at least one of the
+    /// first pass's candidate pairs, and at least two different levels seen among those pairs and the
+    /// random pairs of <paramref name="uCounts"/>. The others (all missing, or one value everywhere:
+    /// every record of unknown sex, say) are left out of the model. The random pairs count because
+    /// candidate pairs alone can be all alike: a run whose few records all agree exactly on name and
+    /// date of birth with their candidates still learns from strangers that the names usually differ.
     /// </summary>
-    public static bool[] Informative(DuckDBConnection db, IReadOnlyList<Comparison> comparisons)
+    public static bool[] Informative(DuckDBConnection db, IReadOnlyList<Comparison> comparisons, double[][] uCounts)
     {
-        using var command = db.CreateCommand();
-        command.CommandText = "SELECT " + string.Join(", ", comparisons.Select(c => $"count(DISTINCT g_{c.Name}) FILTER (g_{c.Name} >= 0)")) + " FROM pl_cmp";
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return comparisons.Select((_, i) => reader.GetInt64(i) >= 2).ToArray();
+        var observed = new List<HashSet<int>>();
+        using (var command = db.CreateCommand())
+        {
+            command.CommandText = "SELECT " + string.Join(", ", comparisons.Select(c => $"list(DISTINCT g_{c.Name}) FILTER (g_{c.Name} >= 0)")) + " FROM pl_cmp";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            for (var c = 0; c < comparisons.Count; c++)
+            {
+                observed.Add(reader.IsDBNull(c) ? [] : ((System.Collections.IList)reader.GetValue(c)).Cast<object>().Select(Convert.ToInt32).ToHashSet());
+            }
+        }
+
+        return comparisons.Select((_, c) =>
+            observed[c].Count > 0 && observed[c].Union(Enumerable.Range(0, uCounts[c].Length).Where(l => uCounts[c][l] > 0)).Count() >= 2).ToArray();
     }
 
     /// <summary>
-    /// u per level from random pairs of different people: two deterministic pseudo-random samples of
+    /// Random pairs of different people per comparison level (u is their add-one smoothed share): two deterministic pseudo-random samples of
     /// <paramref name="samplePeople"/> people (by person id; each person's first token set by <c>set_order</c>),
-    /// every pair between them. Add-one smoothing.
+    /// every pair between them.
     /// </summary>
-    public static double[][] SampleU(DuckDBConnection db, int samplePeople, IReadOnlyList<Comparison> comparisons)
+    public static double[][] SampleUCounts(DuckDBConnection db, int samplePeople, IReadOnlyList<Comparison> comparisons)
     {
         var levels = string.Join(", ", comparisons.Select(c => $"{c.LevelSql} AS g_{c.Name}"));
         var counts = comparisons.Select(c => new double[c.Levels.Count]).ToArray();
@@ -304,12 +318,16 @@ public static class FellegiSunterLinker
             }
         }
 
-        return counts.Select(levelCounts =>
+        return counts;
+    }
+
+    /// <summary>Level shares with add-one smoothing (no level has u = 0).</summary>
+    private static double[][] Smooth(double[][] counts) =>
+        counts.Select(levelCounts =>
         {
             var total = levelCounts.Sum() + levelCounts.Length;
             return levelCounts.Select(x => (x + 1) / total).ToArray();
         }).ToArray();
-    }
 
     /// <summary>Candidate pairs per blocking rule and comparison vector.</summary>
     public static List<PatternCount> PatternCounts(DuckDBConnection db, int rules, IReadOnlyList<Comparison> comparisons)
