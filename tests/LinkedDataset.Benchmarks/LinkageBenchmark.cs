@@ -54,6 +54,7 @@ public static class LinkageBenchmark
               sector := CASE WHEN pc IS NOT NULL THEN md5('sector:' || (pc // 20)) END,
               given_soundex := CASE WHEN gi IS NOT NULL THEN md5('gsoundex:' || gi || '/' || (hash(g) % 7)) END,
               given_bloom := gb, family_bloom := fb,
+              dob_md := md5('daymonth:' || strftime(dob, '%m-%d')),
               sex := CAST(sex AS VARCHAR));
 
             CREATE TABLE pl_person_tokens AS

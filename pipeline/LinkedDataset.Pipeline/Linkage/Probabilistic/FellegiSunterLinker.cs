@@ -115,7 +115,7 @@ public static class FellegiSunterLinker
         var comparison = Lap(clock);
 
         var uCounts = SampleUCounts(db, settings.USamplePeople, comparisons);
-        var u = Smooth(uCounts);
+        var u = Smooth(comparisons, uCounts);
         var uSampling = Lap(clock);
 
         var used = Informative(db, comparisons, uCounts);
@@ -321,12 +321,13 @@ public static class FellegiSunterLinker
         return counts;
     }
 
-    /// <summary>Level shares with add-one smoothing (no level has u = 0).</summary>
-    private static double[][] Smooth(double[][] counts) =>
-        counts.Select(levelCounts =>
+    /// <summary>Shares of the full levels with add-one smoothing (no level has u = 0); a coarse level gets the sum of its full levels'.</summary>
+    private static double[][] Smooth(IReadOnlyList<Comparison> comparisons, double[][] counts) =>
+        counts.Select((levelCounts, c) =>
         {
-            var total = levelCounts.Sum() + levelCounts.Length;
-            return levelCounts.Select(x => (x + 1) / total).ToArray();
+            var full = Enumerable.Range(0, levelCounts.Length).Where(l => comparisons[c].Estimable(l) >= 0).ToList();
+            var total = full.Sum(l => levelCounts[l]) + full.Count;
+            return comparisons[c].WithCoarse(levelCounts.Select((x, l) => full.Contains(l) ? (x + 1) / total : 0).ToArray());
         }).ToArray();
 
     /// <summary>Candidate pairs per blocking rule and comparison vector.</summary>

@@ -28,14 +28,16 @@ public class FellegiSunterTests
     [InlineData("family_name", "'SMITH' AS family, 'S530' AS soundex", "'SMITH' AS family, 'S530' AS soundex", 4)]
     [InlineData("family_name", "'SMYTH' AS family, 'S530' AS soundex", "'SMITH' AS family, 'S530' AS soundex", 1)]
     [InlineData("family_name", "'JONES' AS family, 'J520' AS soundex", "'SMITH' AS family, 'S530' AS soundex", 0)]
-    // date of birth: exact 3, day/month swapped either way 2, year only 1
-    [InlineData("dob", "'1950-03-04' AS dob, '1950' AS yob, '1950-04-03' AS dob_swapped", "'1950-03-04' AS dob, '1950' AS yob, '1950-04-03' AS dob_swapped", 3)]
-    [InlineData("dob", "'1950-04-03' AS dob, '1950' AS yob, '1950-03-04' AS dob_swapped", "'1950-03-04' AS dob, '1950' AS yob, '1950-04-03' AS dob_swapped", 2)]
-    [InlineData("dob", "'1950-04-03' AS dob, '1950' AS yob, '1950-03-04' AS dob_swapped", "'1950-03-04' AS dob, '1950' AS yob, NULL::VARCHAR AS dob_swapped", 2)]
-    [InlineData("dob", "'1950-07-30' AS dob, '1950' AS yob", "'1950-03-04' AS dob, '1950' AS yob", 1)]
-    [InlineData("dob", "'1951-03-04' AS dob, '1951' AS yob", "'1950-03-04' AS dob, '1950' AS yob", 0)]
-    // an impossible date kept only its year: compared on the year
-    [InlineData("dob", "NULL::VARCHAR AS dob, '1950' AS yob", "'1950-03-04' AS dob, '1950' AS yob", 1)]
+    // date of birth: exact 6, day/month swapped either way 5, same day and month in another year 4, same year only 2, else 0
+    [InlineData("dob", "'1950-03-04' AS dob, '1950' AS yob, '1950-04-03' AS dob_swapped", "'1950-03-04' AS dob, '1950' AS yob, '1950-04-03' AS dob_swapped", 6)]
+    [InlineData("dob", "'1950-04-03' AS dob, '1950' AS yob, '1950-03-04' AS dob_swapped", "'1950-03-04' AS dob, '1950' AS yob, '1950-04-03' AS dob_swapped", 5)]
+    [InlineData("dob", "'1950-04-03' AS dob, '1950' AS yob, '1950-03-04' AS dob_swapped", "'1950-03-04' AS dob, '1950' AS yob, NULL::VARCHAR AS dob_swapped", 5)]
+    [InlineData("dob", "'1951-03-04' AS dob, '1951' AS yob, '03-04' AS dob_md", "'1950-03-04' AS dob, '1950' AS yob, '03-04' AS dob_md", 4)]
+    [InlineData("dob", "'1950-07-30' AS dob, '1950' AS yob, '07-30' AS dob_md", "'1950-03-04' AS dob, '1950' AS yob, '03-04' AS dob_md", 2)]
+    [InlineData("dob", "'1951-03-05' AS dob, '1951' AS yob, '03-05' AS dob_md", "'1950-03-04' AS dob, '1950' AS yob, '03-04' AS dob_md", 0)]
+    // an impossible date kept only its year: the coarse levels, same year 3 or another year 1
+    [InlineData("dob", "NULL::VARCHAR AS dob, '1950' AS yob", "'1950-03-04' AS dob, '1950' AS yob", 3)]
+    [InlineData("dob", "NULL::VARCHAR AS dob, '1951' AS yob", "'1950-03-04' AS dob, '1950' AS yob", 1)]
     [InlineData("dob", "NULL::VARCHAR AS dob, NULL::VARCHAR AS yob", "'1950-03-04' AS dob, '1950' AS yob", -1)]
     // postcode: exact 2, sector 1
     [InlineData("postcode", "'ME141AA' AS postcode, 'ME14 1' AS sector", "'ME141AA' AS postcode, 'ME14 1' AS sector", 2)]
@@ -110,14 +112,15 @@ public class FellegiSunterTests
             SELECT i AS person_id, i AS set_order, 'g' || i AS given, 'f' || i AS family, 's' || (i // 2) AS soundex, 'i' || (i % 26) AS initial,
                    CAST(DATE '1930-01-01' + CAST(i * 37 AS INTEGER) AS VARCHAR) AS dob, CAST(year(DATE '1930-01-01' + CAST(i * 37 AS INTEGER)) AS VARCHAR) AS yob, NULL AS dob_swapped,
                    'pc' || i AS postcode, 'sec' || (i // 10) AS sector, CAST(1 + i % 2 AS VARCHAR) AS sex,
-                   NULL::VARCHAR AS given_soundex, NULL::VARCHAR AS given_bloom, NULL::VARCHAR AS family_bloom
+                   NULL::VARCHAR AS given_soundex, NULL::VARCHAR AS given_bloom, NULL::VARCHAR AS family_bloom,
+                   strftime(DATE '1930-01-01' + CAST(i * 37 AS INTEGER), '%m-%d') AS dob_md
             FROM range(500) t(i);
             CREATE TABLE pl_records AS
             SELECT 1 AS record_key, * EXCLUDE (person_id, set_order) FROM pl_person_tokens WHERE person_id = 7
             UNION ALL
-            SELECT 2, 'zz', family, soundex, initial, '2001-01-01', '2001', NULL, 'pcx', 'secx', sex, NULL, NULL, NULL FROM pl_person_tokens WHERE person_id = 8
+            SELECT 2, 'zz', family, soundex, initial, '2001-01-01', '2001', NULL, 'pcx', 'secx', sex, NULL, NULL, NULL, '01-01' FROM pl_person_tokens WHERE person_id = 8
             UNION ALL
-            SELECT 3, 'nobody', 'nobody', 'n000', 'iz', '1800-01-01', '1800', NULL, 'none', 'none', '1', NULL, NULL, NULL;
+            SELECT 3, 'nobody', 'nobody', 'n000', 'iz', '1800-01-01', '1800', NULL, 'none', 'none', '1', NULL, NULL, NULL, '01-01';
             """);
         var settings = new LinkageSettings(
             [BlockingRule.Equal("dob_initial", ["dob", "initial"], ["dob", "given_name"]),
@@ -162,7 +165,8 @@ public class FellegiSunterTests
             SELECT i AS person_id, i AS set_order, 'g' || i AS given, 'f' || i AS family, 's' || (i // 2) AS soundex, 'i' || (i % 26) AS initial,
                    CAST(DATE '1930-01-01' + CAST(i * 37 AS INTEGER) AS VARCHAR) AS dob, CAST(year(DATE '1930-01-01' + CAST(i * 37 AS INTEGER)) AS VARCHAR) AS yob, NULL AS dob_swapped,
                    'pc' || i AS postcode, 'sec' || (i // 10) AS sector, CAST(1 + i % 2 AS VARCHAR) AS sex,
-                   NULL::VARCHAR AS given_soundex, NULL::VARCHAR AS given_bloom, NULL::VARCHAR AS family_bloom
+                   NULL::VARCHAR AS given_soundex, NULL::VARCHAR AS given_bloom, NULL::VARCHAR AS family_bloom,
+                   strftime(DATE '1930-01-01' + CAST(i * 37 AS INTEGER), '%m-%d') AS dob_md
             FROM range(500) t(i);
             CREATE TABLE pl_records AS
             SELECT 1 AS record_key, * EXCLUDE (person_id, set_order) REPLACE (NULL AS sex) FROM pl_person_tokens WHERE person_id = 7
