@@ -56,7 +56,7 @@ public static class Comparisons
     public static string Dice(string left, string right)
     {
         var words = Enumerable.Range(1, Identity.NameBloomFilter.Words).ToList();
-        return $"pl_dice({string.Join(", ", words.Select(w => $"{left}_w{w}"))}, {string.Join(", ", words.Select(w => $"{right}_w{w}"))})";
+        return $"pl_dice({string.Join(", ", words.Select(w => $"{left}_w{w}"))}, {string.Join(", ", words.Select(w => $"{right}_w{w}"))}, {left}_n, {right}_n)";
     }
 
     private static readonly string Swapped =

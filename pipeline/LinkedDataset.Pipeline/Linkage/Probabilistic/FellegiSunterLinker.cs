@@ -76,8 +76,7 @@ public static class FellegiSunterLinker
     private static readonly string Tokens = string.Join(", ", Comparisons.TokenColumns);
 
     private static readonly string HashedTokens =
-        string.Join(", ", Comparisons.TokenColumns.Select(c => $"pl_hk({c}) AS {c}")) + ", " +
-        string.Join(", ", Comparisons.BloomColumns.SelectMany(b => Enumerable.Range(1, Identity.NameBloomFilter.Words).Select(w => $"pl_word({b}, {w}) AS {b}_w{w}")));
+        string.Join(", ", Comparisons.TokenColumns.Select(c => $"pl_hk({c}) AS {c}")) + ", " + BloomWords;
 
     public static FellegiSunterResult Run(DuckDBConnection db, LinkageSettings settings)
     {
@@ -171,7 +170,9 @@ public static class FellegiSunterLinker
 
     /// <summary>
     /// The SQL macros the comparisons use: <c>pl_hk</c> (token to a 64-bit key), <c>pl_word</c> (one
-    /// 64-bit word of a Bloom filter's hex) and <c>pl_dice</c> (Dice similarity of two filters' words).
+    /// 64-bit word of a Bloom filter's hex) and <c>pl_dice</c> (Dice similarity of two filters' words and bit counts).
+    /// Bit counts are summed as INTEGER: <c>bit_count</c> gives a TINYINT, whose sum overflows (and fails
+    /// the query) once two names have more than 127 bigrams between them, e.g. a long free-text name.
     /// </summary>
     public static void CreateMacros(DuckDBConnection db)
     {
@@ -179,15 +180,19 @@ public static class FellegiSunterLinker
         DuckDb.Execute(db, $"""
             CREATE OR REPLACE MACRO pl_hk(x) AS CASE WHEN x IS NULL OR x = '' THEN NULL ELSE hash(x) END;
             CREATE OR REPLACE MACRO pl_word(x, i) AS CASE WHEN x IS NULL OR length(x) <> {Identity.NameBloomFilter.HexLength} THEN NULL ELSE CAST('0x' || substr(x, 16 * (i - 1) + 1, 16) AS UBIGINT) END;
-            CREATE OR REPLACE MACRO pl_dice({string.Join(", ", words.Select(w => $"a{w}"))}, {string.Join(", ", words.Select(w => $"b{w}"))}) AS
-              2.0 * ({string.Join(" + ", words.Select(w => $"bit_count(a{w} & b{w})"))})
-              / nullif({string.Join(" + ", words.Select(w => $"bit_count(a{w}) + bit_count(b{w})"))}, 0);
+            CREATE OR REPLACE MACRO pl_dice({string.Join(", ", words.Select(w => $"a{w}"))}, {string.Join(", ", words.Select(w => $"b{w}"))}, na, nb) AS
+              2.0 * ({string.Join(" + ", words.Select(w => $"bit_count(a{w} & b{w})::INTEGER"))}) / nullif(na + nb, 0);
             """);
     }
 
-    /// <summary>The Bloom filter word columns (<c>given_bloom_w1</c> …) of a table with the Bloom token columns, as a select list.</summary>
+    /// <summary>
+    /// The Bloom filter word columns (<c>given_bloom_w1</c> …) and bit counts (<c>given_bloom_n</c>) of a
+    /// table with the Bloom token columns, as a select list. The bit count is stored once per token set
+    /// so a Dice similarity counts only the shared bits (a third of the work per pair).
+    /// </summary>
     public static string BloomWords { get; } =
-        string.Join(", ", Comparisons.BloomColumns.SelectMany(b => Enumerable.Range(1, Identity.NameBloomFilter.Words).Select(w => $"pl_word({b}, {w}) AS {b}_w{w}")));
+        string.Join(", ", Comparisons.BloomColumns.SelectMany(b => Enumerable.Range(1, Identity.NameBloomFilter.Words).Select(w => $"pl_word({b}, {w}) AS {b}_w{w}")
+            .Append($"({string.Join(" + ", Enumerable.Range(1, Identity.NameBloomFilter.Words).Select(w => $"coalesce(bit_count(pl_word({b}, {w}))::INTEGER, 0)"))}) AS {b}_n")));
 
     /// <summary>
     /// Candidate pairs of <paramref name="recordTable"/> under <paramref name="rules"/> into
