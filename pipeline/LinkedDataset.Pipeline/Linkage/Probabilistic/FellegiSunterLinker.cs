@@ -75,7 +75,8 @@ public static class FellegiSunterLinker
 
     private static readonly string Tokens = string.Join(", ", Comparisons.TokenColumns);
 
-    private static readonly string HashedTokens =
+    // A property, not a field: it reads BloomWords, whose initialiser runs later in textual order.
+    private static string HashedTokens =>
         string.Join(", ", Comparisons.TokenColumns.Select(c => $"pl_hk({c}) AS {c}")) + ", " + BloomWords;
 
     public static FellegiSunterResult Run(DuckDBConnection db, LinkageSettings settings)
