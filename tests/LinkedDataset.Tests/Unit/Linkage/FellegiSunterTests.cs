@@ -48,6 +48,20 @@ public class FellegiSunterTests
         Level(Comparisons.All.Single(c => c.Name == comparison), record, person).Should().Be(expected);
 
     [Fact]
+    public void LongNames_AreCompared_WithoutOverflow()
+    {
+        // Two 145-letter "names" (a free-text field sent as a name), ABACAD…ZA BCBDB…ZB CDCEC…ZC, with no
+        // bigram twice: about 146 bigrams each, so one name alone has more set bits than a TINYINT sum
+        // holds. They differ only in the last letter: Dice about 2·145/292 = 0.99 ≥ 0.8, level "close" (3).
+        var identity = Enumerable.Range(0, LinkedDataset.Pipeline.Identity.NameBloomFilter.Bigrams).ToArray();
+        var letters = string.Concat("ABC".Select(x => x + string.Concat(Enumerable.Range(x - 'A' + 1, 25 - (x - 'A')).Select(y => $"{(char)('A' + y)}{x}"))))[..^1];
+        var a = LinkedDataset.Pipeline.Identity.NameBloomFilter.Encode(letters + "Q", identity);
+        var b = LinkedDataset.Pipeline.Identity.NameBloomFilter.Encode(letters + "Z", identity);
+        Level(Comparisons.GivenName, $"'x' AS given, 'A' AS initial, '{a}' AS given_bloom", $"'y' AS given, 'A' AS initial, '{b}' AS given_bloom")
+            .Should().Be(3);
+    }
+
+    [Fact]
     public void Em_RecoversMAndLambda_FromAnExactMixture()
     {
         // Two binary comparisons, u fixed at (0.1, 0.2) for agreement. 1,000 pairs, 300 matches with
