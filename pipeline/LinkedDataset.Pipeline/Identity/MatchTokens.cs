@@ -25,6 +25,11 @@ namespace LinkedDataset.Pipeline.Identity;
 /// <param name="GivenNamePhonetic">Soundex of the given name, domain <c>gsoundex:</c> (blocking on a misspelt given name).</param>
 /// <param name="GivenNameBloom">Keyed bigram set of the given name as a bit vector (208 hex characters, <see cref="NameBloomFilter"/>).</param>
 /// <param name="FamilyNameBloom">The same for the family name, with the same keyed permutation, so a given name can be compared with a family name (swapped names).</param>
+/// <param name="DayMonthOfBirth">
+/// Day and month of birth as <c>MM-dd</c>, domain <c>daymonth:</c>: equal for two records whose year of
+/// birth differs but whose day and month agree (a mistyped year, the commonest date error after a
+/// transposition). Null when the date is missing or impossible.
+/// </param>
 public sealed record MatchTokens(
     string? GivenName,
     string? FamilyName,
@@ -37,4 +42,5 @@ public sealed record MatchTokens(
     string? PostcodeSector,
     string? GivenNamePhonetic = null,
     string? GivenNameBloom = null,
-    string? FamilyNameBloom = null);
+    string? FamilyNameBloom = null,
+    string? DayMonthOfBirth = null);

@@ -22,7 +22,7 @@ public static class PseudonymisedForm
     [
         "mt_given_name", "mt_family_name", "mt_family_soundex", "mt_first_initial",
         "mt_dob", "mt_yob", "mt_dob_swapped", "mt_postcode", "mt_postcode_sector",
-        "mt_given_soundex", "mt_given_bloom", "mt_family_bloom",
+        "mt_given_soundex", "mt_given_bloom", "mt_family_bloom", "mt_dob_day_month",
     ];
 
     /// <summary>Match token columns holding a keyed bigram set (<see cref="NameBloomFilter.HexLength"/> hex characters) rather than a 32-hex token.</summary>
@@ -37,7 +37,7 @@ public static class PseudonymisedForm
     [
         tokens.GivenName, tokens.FamilyName, tokens.FamilyNamePhonetic, tokens.FirstInitial,
         tokens.DateOfBirth, tokens.YearOfBirth, tokens.DateOfBirthSwapped, tokens.Postcode, tokens.PostcodeSector,
-        tokens.GivenNamePhonetic, tokens.GivenNameBloom, tokens.FamilyNameBloom,
+        tokens.GivenNamePhonetic, tokens.GivenNameBloom, tokens.FamilyNameBloom, tokens.DayMonthOfBirth,
     ];
 
     /// <summary>

@@ -85,11 +85,12 @@ public sealed class Pseudonymiser : IDisposable
         var fullPostcode = IdentityNormaliser.Postcode(postcode);
         var sector = fullPostcode is null ? null : IdentityNormaliser.PostcodeSector(fullPostcode);
 
-        string? dob = null, yob = null, swapped = null;
+        string? dob = null, yob = null, swapped = null, dayMonth = null;
         if (dateOfBirth is { } date)
         {
             dob = DateToken(date);
             yob = YearToken(date.Year);
+            dayMonth = DayMonthToken(date);
             if (date.Day != date.Month && date.Day <= 12)
             {
                 swapped = DateToken(new DateOnly(date.Year, date.Day, date.Month));
@@ -112,7 +113,8 @@ public sealed class Pseudonymiser : IDisposable
             PostcodeSector: sector is null ? null : Token("sector:"u8, sector),
             GivenNamePhonetic: givenSoundex is null ? null : Token("gsoundex:"u8, givenSoundex),
             GivenNameBloom: given is null ? null : NameBloomFilter.Encode(given, BigramPermutation()),
-            FamilyNameBloom: family is null ? null : NameBloomFilter.Encode(family, BigramPermutation()));
+            FamilyNameBloom: family is null ? null : NameBloomFilter.Encode(family, BigramPermutation()),
+            DayMonthOfBirth: dayMonth);
     }
 
     /// <summary>
@@ -161,6 +163,13 @@ public sealed class Pseudonymiser : IDisposable
         Span<char> text = stackalloc char[10];
         date.TryFormat(text, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         return Token("dob:"u8, text[..written]);
+    }
+
+    private string DayMonthToken(DateOnly date)
+    {
+        Span<char> text = stackalloc char[5];
+        date.TryFormat(text, out var written, "MM-dd", CultureInfo.InvariantCulture);
+        return Token("daymonth:"u8, text[..written]);
     }
 
     private string Token(ReadOnlySpan<byte> domain, ReadOnlySpan<char> value)

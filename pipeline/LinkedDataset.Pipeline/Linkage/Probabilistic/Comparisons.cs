@@ -10,6 +10,28 @@ public sealed record Comparison(string Name, IReadOnlyList<string> Levels, strin
 {
     /// <summary>The exact-agreement level, whose u is term-frequency adjusted when <see cref="TfColumn"/> is set.</summary>
     public int ExactLevel => Levels.Count - 1;
+
+    /// <summary>
+    /// Coarse levels: a level observed when a side is only partly known (a date of birth with only its
+    /// year), mapped to the full levels it could be. Its m and u are the sums of theirs (the probability
+    /// of the coarser observation), so it is not estimated itself: EM and the u sample skip it.
+    /// </summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<int>> Coarse { get; init; } = new Dictionary<int, IReadOnlyList<int>>();
+
+    /// <summary>An observed level as EM and the u sample count it: a coarse level counts as missing (-1).</summary>
+    public int Estimable(int level) => Coarse.ContainsKey(level) ? -1 : level;
+
+    /// <summary>Per-level probabilities of the full levels (coarse entries ignored) with each coarse level set to the sum over the levels it stands for.</summary>
+    public double[] WithCoarse(double[] probabilities)
+    {
+        var result = (double[])probabilities.Clone();
+        foreach (var (level, full) in Coarse)
+        {
+            result[level] = full.Sum(l => probabilities[l]);
+        }
+
+        return result;
+    }
 }
 
 /// <summary>The comparisons of the Fellegi–Sunter model and their levels.</summary>
@@ -25,7 +47,7 @@ public static class Comparisons
 
     /// <summary>Token columns both sides carry (hashed to UBIGINT keys inside the linker; the two Bloom filters are also split into bit words).</summary>
     public static readonly IReadOnlyList<string> TokenColumns =
-        ["given", "family", "soundex", "initial", "dob", "yob", "dob_swapped", "postcode", "sector", "given_soundex", "given_bloom", "family_bloom", "sex"];
+        ["given", "family", "soundex", "initial", "dob", "yob", "dob_swapped", "postcode", "sector", "given_soundex", "given_bloom", "family_bloom", "dob_md", "sex"];
 
     /// <summary>The token columns holding a name Bloom filter (64 hex characters).</summary>
     public static readonly IReadOnlyList<string> BloomColumns = ["given_bloom", "family_bloom"];
@@ -34,7 +56,7 @@ public static class Comparisons
     public static string Dice(string left, string right)
     {
         var words = Enumerable.Range(1, Identity.NameBloomFilter.Words).ToList();
-        return $"pl_dice({string.Join(", ", words.Select(w => $"{left}_w{w}"))}, {string.Join(", ", words.Select(w => $"{right}_w{w}"))})";
+        return $"pl_dice({string.Join(", ", words.Select(w => $"{left}_w{w}"))}, {string.Join(", ", words.Select(w => $"{right}_w{w}"))}, {left}_n, {right}_n)";
     }
 
     private static readonly string Swapped =
@@ -68,10 +90,26 @@ public static class Comparisons
         """,
         TfColumn: "family");
 
-    /// <summary>Date of birth: exact, day and month swapped, same year only (also when the record's date was impossible and only its year is known), else.</summary>
+    /// <summary>
+    /// Date of birth: exact; day and month swapped; same day and month in another year (a mistyped
+    /// year); same year only; else. When a side's full date is unknown (an impossible date keeps only
+    /// its year) the levels seen are coarse: "date unknown, same year" could be any full level with the
+    /// same year (year, swapped, exact), "date unknown, year differs" any with another year (else, day
+    /// and month): their m and u are the sums of those levels', so a known year counts for what it is
+    /// worth (about 6 bits) rather than as "same year, different date".
+    /// </summary>
     public static readonly Comparison DateOfBirth = new(
-        "dob", ["else", "yob", "swapped", "exact"],
-        "CASE WHEN r.yob IS NULL OR p.yob IS NULL THEN -1 WHEN r.dob = p.dob THEN 3 WHEN r.dob = p.dob_swapped OR r.dob_swapped = p.dob THEN 2 WHEN r.yob = p.yob THEN 1 ELSE 0 END");
+        "dob", ["else", "date_unknown_year_differs", "yob", "date_unknown_same_year", "day_month", "swapped", "exact"],
+        """
+        CASE WHEN r.yob IS NULL OR p.yob IS NULL THEN -1 WHEN r.dob = p.dob THEN 6
+             WHEN r.dob = p.dob_swapped OR r.dob_swapped = p.dob THEN 5
+             WHEN r.dob IS NULL OR p.dob IS NULL THEN CASE WHEN r.yob = p.yob THEN 3 ELSE 1 END
+             WHEN r.dob_md = p.dob_md THEN 4
+             WHEN r.yob = p.yob THEN 2 ELSE 0 END
+        """)
+    {
+        Coarse = new Dictionary<int, IReadOnlyList<int>> { [1] = [0, 4], [3] = [2, 5, 6] },
+    };
 
     public static readonly Comparison Postcode = new(
         "postcode", ["else", "sector", "exact"],

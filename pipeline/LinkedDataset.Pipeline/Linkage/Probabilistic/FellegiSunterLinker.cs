@@ -75,9 +75,9 @@ public static class FellegiSunterLinker
 
     private static readonly string Tokens = string.Join(", ", Comparisons.TokenColumns);
 
-    private static readonly string HashedTokens =
-        string.Join(", ", Comparisons.TokenColumns.Select(c => $"pl_hk({c}) AS {c}")) + ", " +
-        string.Join(", ", Comparisons.BloomColumns.SelectMany(b => Enumerable.Range(1, Identity.NameBloomFilter.Words).Select(w => $"pl_word({b}, {w}) AS {b}_w{w}")));
+    // A property, not a field: it reads BloomWords, whose initialiser runs later in textual order.
+    private static string HashedTokens =>
+        string.Join(", ", Comparisons.TokenColumns.Select(c => $"pl_hk({c}) AS {c}")) + ", " + BloomWords;
 
     public static FellegiSunterResult Run(DuckDBConnection db, LinkageSettings settings)
     {
@@ -114,10 +114,11 @@ public static class FellegiSunterLinker
         Compare(db, "pl_pairs", "pl_cmp", comparisons);
         var comparison = Lap(clock);
 
-        var u = SampleU(db, settings.USamplePeople, comparisons);
+        var uCounts = SampleUCounts(db, settings.USamplePeople, comparisons);
+        var u = Smooth(comparisons, uCounts);
         var uSampling = Lap(clock);
 
-        var used = Informative(db, comparisons);
+        var used = Informative(db, comparisons, uCounts);
         var patterns = PatternCounts(db, settings.BlockingRules.Count, comparisons)
             .Select(p => p with { Levels = p.Levels.Select((level, c) => used[c] ? level : -1).ToArray() }).ToList();
         var (m, emRules) = EmEstimator.Estimate(comparisons, u, settings.BlockingRules, patterns, settings.EmMaxIterations, settings.EmTolerance);
@@ -170,7 +171,9 @@ public static class FellegiSunterLinker
 
     /// <summary>
     /// The SQL macros the comparisons use: <c>pl_hk</c> (token to a 64-bit key), <c>pl_word</c> (one
-    /// 64-bit word of a Bloom filter's hex) and <c>pl_dice</c> (Dice similarity of two filters' words).
+    /// 64-bit word of a Bloom filter's hex) and <c>pl_dice</c> (Dice similarity of two filters' words and bit counts).
+    /// Bit counts are summed as INTEGER: <c>bit_count</c> gives a TINYINT, whose sum overflows (and fails
+    /// the query) once two names have more than 127 bigrams between them, e.g. a long free-text name.
     /// </summary>
     public static void CreateMacros(DuckDBConnection db)
     {
@@ -178,15 +181,19 @@ public static class FellegiSunterLinker
         DuckDb.Execute(db, $"""
             CREATE OR REPLACE MACRO pl_hk(x) AS CASE WHEN x IS NULL OR x = '' THEN NULL ELSE hash(x) END;
             CREATE OR REPLACE MACRO pl_word(x, i) AS CASE WHEN x IS NULL OR length(x) <> {Identity.NameBloomFilter.HexLength} THEN NULL ELSE CAST('0x' || substr(x, 16 * (i - 1) + 1, 16) AS UBIGINT) END;
-            CREATE OR REPLACE MACRO pl_dice({string.Join(", ", words.Select(w => $"a{w}"))}, {string.Join(", ", words.Select(w => $"b{w}"))}) AS
-              2.0 * ({string.Join(" + ", words.Select(w => $"bit_count(a{w} & b{w})"))})
-              / nullif({string.Join(" + ", words.Select(w => $"bit_count(a{w}) + bit_count(b{w})"))}, 0);
+            CREATE OR REPLACE MACRO pl_dice({string.Join(", ", words.Select(w => $"a{w}"))}, {string.Join(", ", words.Select(w => $"b{w}"))}, na, nb) AS
+              2.0 * ({string.Join(" + ", words.Select(w => $"bit_count(a{w} & b{w})::INTEGER"))}) / nullif(na + nb, 0);
             """);
     }
 
-    /// <summary>The Bloom filter word columns (<c>given_bloom_w1</c> …) of a table with the Bloom token columns, as a select list.</summary>
+    /// <summary>
+    /// The Bloom filter word columns (<c>given_bloom_w1</c> …) and bit counts (<c>given_bloom_n</c>) of a
+    /// table with the Bloom token columns, as a select list. The bit count is stored once per token set
+    /// so a Dice similarity counts only the shared bits (a third of the work per pair).
+    /// </summary>
     public static string BloomWords { get; } =
-        string.Join(", ", Comparisons.BloomColumns.SelectMany(b => Enumerable.Range(1, Identity.NameBloomFilter.Words).Select(w => $"pl_word({b}, {w}) AS {b}_w{w}")));
+        string.Join(", ", Comparisons.BloomColumns.SelectMany(b => Enumerable.Range(1, Identity.NameBloomFilter.Words).Select(w => $"pl_word({b}, {w}) AS {b}_w{w}")
+            .Append($"({string.Join(" + ", Enumerable.Range(1, Identity.NameBloomFilter.Words).Select(w => $"coalesce(bit_count(pl_word({b}, {w}))::INTEGER, 0)"))}) AS {b}_n")));
 
     /// <summary>
     /// Candidate pairs of <paramref name="recordTable"/> under <paramref name="rules"/> into
@@ -259,24 +266,37 @@ public static class FellegiSunterLinker
     }
 
     /// <summary>
-    /// Which comparisons carry information among the first pass's candidate pairs: at least two
-    /// different levels observed where neither side is missing. The others are left out of the model.
+    /// Which comparisons carry information: observed (neither side missing) in at least one of the
+    /// first pass's candidate pairs, and at least two different levels seen among those pairs and the
+    /// random pairs of <paramref name="uCounts"/>. The others (all missing, or one value everywhere:
+    /// every record of unknown sex, say) are left out of the model. The random pairs count because
+    /// candidate pairs alone can be all alike: a run whose few records all agree exactly on name and
+    /// date of birth with their candidates still learns from strangers that the names usually differ.
     /// </summary>
-    public static bool[] Informative(DuckDBConnection db, IReadOnlyList<Comparison> comparisons)
+    public static bool[] Informative(DuckDBConnection db, IReadOnlyList<Comparison> comparisons, double[][] uCounts)
     {
-        using var command = db.CreateCommand();
-        command.CommandText = "SELECT " + string.Join(", ", comparisons.Select(c => $"count(DISTINCT g_{c.Name}) FILTER (g_{c.Name} >= 0)")) + " FROM pl_cmp";
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return comparisons.Select((_, i) => reader.GetInt64(i) >= 2).ToArray();
+        var observed = new List<HashSet<int>>();
+        using (var command = db.CreateCommand())
+        {
+            command.CommandText = "SELECT " + string.Join(", ", comparisons.Select(c => $"list(DISTINCT g_{c.Name}) FILTER (g_{c.Name} >= 0)")) + " FROM pl_cmp";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            for (var c = 0; c < comparisons.Count; c++)
+            {
+                observed.Add(reader.IsDBNull(c) ? [] : ((System.Collections.IList)reader.GetValue(c)).Cast<object>().Select(Convert.ToInt32).ToHashSet());
+            }
+        }
+
+        return comparisons.Select((_, c) =>
+            observed[c].Count > 0 && observed[c].Union(Enumerable.Range(0, uCounts[c].Length).Where(l => uCounts[c][l] > 0)).Count() >= 2).ToArray();
     }
 
     /// <summary>
-    /// u per level from random pairs of different people: two deterministic pseudo-random samples of
+    /// Random pairs of different people per comparison level (u is their add-one smoothed share): two deterministic pseudo-random samples of
     /// <paramref name="samplePeople"/> people (by person id; each person's first token set by <c>set_order</c>),
-    /// every pair between them. Add-one smoothing.
+    /// every pair between them.
     /// </summary>
-    public static double[][] SampleU(DuckDBConnection db, int samplePeople, IReadOnlyList<Comparison> comparisons)
+    public static double[][] SampleUCounts(DuckDBConnection db, int samplePeople, IReadOnlyList<Comparison> comparisons)
     {
         var levels = string.Join(", ", comparisons.Select(c => $"{c.LevelSql} AS g_{c.Name}"));
         var counts = comparisons.Select(c => new double[c.Levels.Count]).ToArray();
@@ -304,12 +324,17 @@ public static class FellegiSunterLinker
             }
         }
 
-        return counts.Select(levelCounts =>
-        {
-            var total = levelCounts.Sum() + levelCounts.Length;
-            return levelCounts.Select(x => (x + 1) / total).ToArray();
-        }).ToArray();
+        return counts;
     }
+
+    /// <summary>Shares of the full levels with add-one smoothing (no level has u = 0); a coarse level gets the sum of its full levels'.</summary>
+    private static double[][] Smooth(IReadOnlyList<Comparison> comparisons, double[][] counts) =>
+        counts.Select((levelCounts, c) =>
+        {
+            var full = Enumerable.Range(0, levelCounts.Length).Where(l => comparisons[c].Estimable(l) >= 0).ToList();
+            var total = full.Sum(l => levelCounts[l]) + full.Count;
+            return comparisons[c].WithCoarse(levelCounts.Select((x, l) => full.Contains(l) ? (x + 1) / total : 0).ToArray());
+        }).ToArray();
 
     /// <summary>Candidate pairs per blocking rule and comparison vector.</summary>
     public static List<PatternCount> PatternCounts(DuckDBConnection db, int rules, IReadOnlyList<Comparison> comparisons)

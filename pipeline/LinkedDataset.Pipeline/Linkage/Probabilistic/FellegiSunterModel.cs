@@ -40,10 +40,10 @@ public static class EmEstimator
 {
     private const double Floor = 1e-6;
 
-    /// <summary>A starting m that favours the strongest agreement: 2^(2·level), normalised.</summary>
-    public static double[] InitialM(int levels)
+    /// <summary>A starting m that favours the strongest agreement: 2^(2·level) over the full levels (coarse levels 0), normalised.</summary>
+    public static double[] InitialM(Comparison comparison)
     {
-        var m = Enumerable.Range(0, levels).Select(l => Math.Pow(4, l)).ToArray();
+        var m = Enumerable.Range(0, comparison.Levels.Count).Select(l => comparison.Coarse.ContainsKey(l) ? 0 : Math.Pow(4, l)).ToArray();
         var sum = m.Sum();
         return m.Select(x => x / sum).ToArray();
     }
@@ -53,6 +53,9 @@ public static class EmEstimator
         IReadOnlyList<Comparison> comparisons, double[][] u, IReadOnlyList<BlockingRule> rules, IReadOnlyList<PatternCount> patterns,
         int maxIterations, double tolerance)
     {
+        // Coarse levels (a partly known value) are not estimated: they count as missing here and take
+        // the sum of their full levels' m at the end.
+        patterns = patterns.Select(p => p with { Levels = p.Levels.Select((level, c) => comparisons[c].Estimable(level)).ToArray() }).ToList();
         var sums = comparisons.Select(c => new double[c.Levels.Count]).ToArray();
         var fits = new int[comparisons.Count];
         var results = new List<EmRuleResult>();
@@ -80,7 +83,7 @@ public static class EmEstimator
             results.Add(new EmRuleResult(rules[r].Name, iterations, lambda, free.Select(c => comparisons[c].Name).ToList()));
         }
 
-        var result = comparisons.Select((c, i) => fits[i] == 0 ? InitialM(c.Levels.Count) : sums[i].Select(x => x / fits[i]).ToArray()).ToArray();
+        var result = comparisons.Select((c, i) => c.WithCoarse(fits[i] == 0 ? InitialM(c) : sums[i].Select(x => x / fits[i]).ToArray())).ToArray();
         return (result, results);
     }
 
@@ -89,7 +92,7 @@ public static class EmEstimator
         IReadOnlyList<Comparison> comparisons, double[][] u, IReadOnlyList<int> free, IReadOnlyList<PatternCount> patterns,
         int maxIterations, double tolerance)
     {
-        var m = comparisons.Select(c => InitialM(c.Levels.Count)).ToArray();
+        var m = comparisons.Select(InitialM).ToArray();
         var lambda = 0.5;
         var iteration = 0;
         while (iteration++ < maxIterations)

@@ -32,7 +32,7 @@ public static class ProbabilisticLinkage
     [
         ("given", "mt_given_name"), ("family", "mt_family_name"), ("soundex", "mt_family_soundex"), ("initial", "mt_first_initial"),
         ("dob", "mt_dob"), ("yob", "mt_yob"), ("dob_swapped", "mt_dob_swapped"), ("postcode", "mt_postcode"), ("sector", "mt_postcode_sector"),
-        ("given_soundex", "mt_given_soundex"), ("given_bloom", "mt_given_bloom"), ("family_bloom", "mt_family_bloom"),
+        ("given_soundex", "mt_given_soundex"), ("given_bloom", "mt_given_bloom"), ("family_bloom", "mt_family_bloom"), ("dob_md", "mt_dob_day_month"),
     ];
 
     /// <summary>The linker's token columns from a staged table (a token column an older extract lacks is missing).</summary>

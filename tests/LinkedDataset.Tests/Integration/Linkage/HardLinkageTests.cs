@@ -111,10 +111,12 @@ public class HardLinkageTests(HardLinkageFixture run, ITestOutputHelper output) 
 
         e.NeedingLinkage.Should().BeGreaterThan(200, "the fixture must send enough rows without a usable NHS number");
         e.Precision.Should().BeGreaterThanOrEqualTo(0.995);
-        // Issue 11 asks for recall ≥ 0.98 here; measured 0.935 (seed 23): the records lost have two or three of
-        // four fields corrupted and share only names drawn from the generator's small name pools (about 6 bits
-        // each). This floor keeps what is reached; raising it is the open part of the issue.
-        e.Recall.Should().BeGreaterThanOrEqualTo(0.92);
+        // Issue 11 asks for recall ≥ 0.98 here; measured 0.978 (272 of 278, seed 23) with the day-and-month
+        // level for a mistyped year and the year-only level for an impossible date. The 6 rows lost have three
+        // of their four identity fields corrupted or missing (e.g. no given name, a mistyped year and a moved
+        // postcode) and agree only on a family name from the generator's small pool. The floor keeps what is
+        // reached, with one row of slack (0.975 = 271 of 278).
+        e.Recall.Should().BeGreaterThanOrEqualTo(0.975);
         e.BlockingRecall.Should().NotBeNull().And.BeGreaterThanOrEqualTo(0.98).And.BeGreaterThanOrEqualTo(e.Recall);
     }
 

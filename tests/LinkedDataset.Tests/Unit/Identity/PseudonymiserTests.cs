@@ -119,6 +119,19 @@ public sealed class PseudonymiserTests
     }
 
     [Fact]
+    public void MatchTokens_DayAndMonth_AgreeAcrossAMistypedYear_AndAreMissingForAnImpossibleDate()
+    {
+        // 2001-03-04 and 2000-03-04: different date and year tokens, the same day-and-month token.
+        using var p = new Pseudonymiser(PseudonymKey.FromBytes(KeyA));
+        var recorded = p.MatchTokens(null, null, new DateOnly(2001, 3, 4), null);
+        var mistyped = p.MatchTokens(null, null, new DateOnly(2000, 3, 4), null);
+        mistyped.DayMonthOfBirth.Should().NotBeNull().And.Be(recorded.DayMonthOfBirth);
+        mistyped.DateOfBirth.Should().NotBe(recorded.DateOfBirth);
+        p.MatchTokens(null, null, new DateOnly(2001, 4, 3), null).DayMonthOfBirth.Should().NotBe(recorded.DayMonthOfBirth);
+        p.MatchTokens(null, null, null, null, yearOnly: 2001).DayMonthOfBirth.Should().BeNull();
+    }
+
+    [Fact]
     public void MatchTokens_SwappedDateOfBirth_IsNull_WhenSwapIsNotADifferentValidDate()
     {
         using var p = new Pseudonymiser(PseudonymKey.FromBytes(KeyA));
