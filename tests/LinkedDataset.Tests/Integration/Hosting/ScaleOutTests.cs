@@ -171,8 +171,13 @@ public class ScaleOutTests(ITestOutputHelper output)
         {
             if (HostingSupport.ResultOf(storage, scanJob) is not null)
             {
+                // Prefer the largest extracts (gp_event, a couple of seconds to stage): a small one can finish
+                // between the check below and the kill, and then nothing is left to take over. Any staging job
+                // after 60 s, in case this worker is never given one.
+                var anyFeed = DateTime.UtcNow > deadline.AddSeconds(-60);
                 var staging = monitoring.ProcessingJobs(0, 100)
-                    .FirstOrDefault(j => j.Value.ServerId == serverId && j.Value.Job?.Type == typeof(StageExtractJob));
+                    .FirstOrDefault(j => j.Value.ServerId == serverId && j.Value.Job?.Type == typeof(StageExtractJob)
+                        && (anyFeed || j.Value.Job.Args[0] as string == "gp_event"));
                 if (staging.Key is not null)
                 {
                     // Let the worker get into the job (past the state change to Processing, whose
