@@ -1,4 +1,8 @@
+// Dapper's AOT analyzers ask for Dapper.AOT; this file uses plain Dapper.
+#pragma warning disable DAP005, DAP028
+
 using System.Globalization;
+using Dapper;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Storage;
@@ -29,16 +33,18 @@ internal static class EvaluationData
     /// <summary>The months (first, last) with A&amp;E or outpatient activity: the data window.</summary>
     public static (int First, int Last) DataWindow(DuckDBConnection db)
     {
-        var row = DuckDb.Query(db, $"""
+        var (first, last) = db.QuerySingle<(long? First, long? Last)>($"""
             SELECT min(m), max(m) FROM (
               SELECT {Mi("arrival_date")} AS m FROM ae UNION ALL SELECT {Mi("appointment_date")} FROM op)
-            """, r => (r.IsDBNull(0) ? -1 : Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture), r.IsDBNull(1) ? -1 : Convert.ToInt32(r.GetValue(1), CultureInfo.InvariantCulture))).Single();
-        return row.Item1 < 0 ? throw new PipelineException("The snapshot has no A&E or outpatient activity: no data window to evaluate in.") : row;
+            """);
+        return first is { } f && last is { } l
+            ? (Convert.ToInt32(f, CultureInfo.InvariantCulture), Convert.ToInt32(l, CultureInfo.InvariantCulture))
+            : throw new PipelineException("The snapshot has no A&E or outpatient activity: no data window to evaluate in.");
     }
 
     /// <summary>Columns of a table or view (lower case).</summary>
     public static HashSet<string> Columns(DuckDBConnection db, string table) =>
-        DuckDb.Query(db, $"SELECT column_name FROM information_schema.columns WHERE table_name = {Sql.Literal(table)}", r => r.GetString(0).ToLowerInvariant()).ToHashSet();
+        db.Query<string>("SELECT column_name FROM information_schema.columns WHERE table_name = $table", new { table }).Select(c => c.ToLowerInvariant()).ToHashSet();
 
     /// <summary>
     /// Creates <c>ev_person</c>, <c>ev_referral</c>, <c>ev_treated</c>, <c>ev_member</c> (treated and eligible comparator rows per index
@@ -165,6 +171,8 @@ internal static class EvaluationData
             """);
     }
 
+    // Hand-mapped: one row per member (population-scale), the covariates a variable run of columns into one array and the
+    // censor date read as DateOnly; Dapper maps columns to members by name.
     /// <summary>Reads every member row with its covariates (treated first).</summary>
     public static List<MemberRow> ReadMembers(DuckDBConnection db, int covariateCount) =>
         DuckDb.Query(db, "SELECT * FROM ev_covariates ORDER BY treated DESC, g, person_id", r =>
@@ -192,12 +200,11 @@ internal static class EvaluationData
             }
         }
 
-        return DuckDb.Query(db, $"""
+        return db.Query<(int Set, int Member, int Month, string Outcome, double All, double Certain, double Weighted)>($"""
             SELECT m.set_id, m.member, CAST(e.mi - m.g AS INTEGER) AS month, e.outcome, CAST(sum(e.n_all) AS DOUBLE), CAST(sum(e.n_certain) AS DOUBLE), CAST(sum(e.w) AS DOUBLE)
             FROM ev_matched m JOIN ev_event e ON e.person_id = m.person_id
              AND e.mi BETWEEN m.g + ({w.First}) AND m.g + ({w.Last}) AND e.event_date < m.censor_date
             GROUP BY ALL
-            """, r => (r.GetInt32(0), r.GetInt32(1), Convert.ToInt32(r.GetValue(2), CultureInfo.InvariantCulture), r.GetString(3),
-                Convert.ToDouble(r.GetValue(4), CultureInfo.InvariantCulture), Convert.ToDouble(r.GetValue(5), CultureInfo.InvariantCulture), Convert.ToDouble(r.GetValue(6), CultureInfo.InvariantCulture)));
+            """).AsList();
     }
 }

@@ -1,4 +1,8 @@
+// Dapper's AOT analyzers ask for Dapper.AOT; this file uses plain Dapper.
+#pragma warning disable DAP005, DAP028
+
 using System.Globalization;
+using Dapper;
 using LinkedDataset.Analysis.Statistics;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Disclosure;
@@ -61,7 +65,9 @@ public static class TableEvaluation
         }
 
         var select = string.Join(", ", used.Select((c, i) => $"TRY_CAST({Sql.Identifier(c)} AS DOUBLE) AS v{i}"));
-        var rows = DuckDb.Query(db, $"SELECT {select} FROM t", r => Enumerable.Range(0, used.Count).Select(i => r.IsDBNull(i) ? double.NaN : r.GetDouble(i)).ToArray());
+        // Unbuffered: each row of the user's table becomes one double[] (NULL, i.e. missing or not a number, is NaN) without holding Dapper's rows.
+        var rows = db.Query($"SELECT {select} FROM t", buffered: false).Cast<IDictionary<string, object?>>()
+            .Select(r => r.Values.Select(v => v is null ? double.NaN : Convert.ToDouble(v, CultureInfo.InvariantCulture)).ToArray()).ToList();
         var complete = rows.Where(r => r.All(double.IsFinite)).ToList();
         var bad = complete.FirstOrDefault(r => r[0] is not (0 or 1));
         if (bad is not null)

@@ -225,26 +225,11 @@ public static class LinkageReport
         DuckDb.Execute(db, $"COPY ({query}) TO {Sql.Path(Path.Combine(folder, table + ".parquet"))} (FORMAT parquet, COMPRESSION zstd)");
     }
 
-    private static List<object?[]> Rows(DuckDBConnection db, string sql)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<object?[]>();
-        while (reader.Read())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
+    // Report tables of any shape, cell by cell in column order (Dapper's rows are dictionaries in column order; NULL maps to null).
+    private static List<object?[]> Rows(DuckDBConnection db, string sql) =>
+        db.Query(sql).Cast<IDictionary<string, object?>>().Select(row => row.Values.ToArray()).ToList();
 
-            rows.Add(row);
-        }
-
-        return rows;
-    }
-
+    // Names come from the reader's schema, so an empty table still has its header; Dapper sees names only through rows.
     private static List<string> Names(DuckDBConnection db, string sql)
     {
         using var command = db.CreateCommand();

@@ -1,3 +1,4 @@
+using Dapper;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Identity;
@@ -20,12 +21,12 @@ public sealed partial class ExtractStager
     {
         // One pass over the tokened rows for the three person-token counts (each query re-runs the view's joins).
         var nhsNumber = form == FeedForm.Identifiable && header.Contains("nhs_number");
-        var (withToken, missing, invalid) = DuckDb.Query(db, $"""
+        var (withToken, missing, invalid) = db.QuerySingle<(long, long, long)>($"""
             SELECT count(*) FILTER (WHERE person_token IS NOT NULL),
                    count(*) FILTER (WHERE {(nhsNumber ? "nhs_number IS NULL" : "person_token IS NULL")}),
                    count(*) FILTER (WHERE {(nhsNumber ? "nhs_number IS NOT NULL AND person_token IS NULL" : "false")})
             FROM tokened WHERE failure IS NULL
-            """, r => (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)))[0];
+            """);
 
         var columns = string.Join(", ", header.Select(Sql.Identifier));
         var distinctRows = DuckDb.Scalar<long>(db, $"SELECT count(*) FROM (SELECT DISTINCT {columns} FROM checked WHERE failure IS NULL)");

@@ -1,3 +1,4 @@
+using Dapper;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Feeds;
@@ -51,16 +52,7 @@ public sealed partial class ExtractStager
             throw new ExtractRefusedException(FileReasons.WrongForm, $"{extract.FileName}: refused: a pseudonymised extract needs column(s) {string.Join(", ", missing)}; it should be the output of 'ldp pseudonymise'.");
         }
 
-        var keyIds = new List<string?>();
-        using (var command = db.CreateCommand())
-        {
-            command.CommandText = "SELECT DISTINCT key_id FROM raw ORDER BY 1 LIMIT 5";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                keyIds.Add(reader.IsDBNull(0) ? null : reader.GetString(0));
-            }
-        }
+        var keyIds = db.Query<string?>("SELECT DISTINCT key_id FROM raw ORDER BY 1 LIMIT 5").AsList();
 
         if (keyIds.Any(k => k != options.Key.KeyId))
         {

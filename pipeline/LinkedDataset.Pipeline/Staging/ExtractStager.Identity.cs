@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dapper;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Identity;
@@ -72,12 +73,9 @@ public sealed partial class ExtractStager
             DuckDb.Execute(db, $"UPDATE raw SET {Sql.Identifier(column)} = NULL WHERE rowid IN (SELECT source_row FROM identity_issues WHERE column_name = {Sql.Literal(column)})");
         }
 
-        using var command = db.CreateCommand();
-        command.CommandText = "SELECT column_name || '|' || reason, count(*) FROM identity_issues GROUP BY 1 ORDER BY 1";
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        foreach (var (key, count) in db.Query<(string Key, long Count)>("SELECT column_name || '|' || reason, count(*) FROM identity_issues GROUP BY 1 ORDER BY 1"))
         {
-            counts[reader.GetString(0)] = reader.GetInt64(1);
+            counts[key] = count;
         }
 
         return counts;

@@ -1,3 +1,4 @@
+using Dapper;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Identity;
 using LinkedDataset.Pipeline.Feeds;
@@ -71,16 +72,8 @@ public sealed partial class ExtractStager
     private static string TokenMap(DuckDBConnection db, string map, string keySql, IReadOnlyList<string> columns, Func<string, string?[]> hash)
     {
         DuckDb.Execute(db, $"CREATE TEMP TABLE {map} (k VARCHAR, {string.Join(", ", columns.Select(c => Sql.Identifier(c) + " VARCHAR"))})");
-        var values = new List<string>();
-        using (var command = db.CreateCommand())
-        {
-            command.CommandText = $"SELECT DISTINCT {keySql} FROM checked c WHERE c.failure IS NULL AND {keySql} IS NOT NULL";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                values.Add(reader.GetString(0));
-            }
-        }
+        // Buffered on purpose (as before): the appender below writes on the same connection, so every value is read first.
+        var values = db.Query<string>($"SELECT DISTINCT {keySql} FROM checked c WHERE c.failure IS NULL AND {keySql} IS NOT NULL").AsList();
 
         using (var appender = db.CreateAppender(map))
         {

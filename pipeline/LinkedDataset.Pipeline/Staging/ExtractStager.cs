@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Dapper;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Common;
 using LinkedDataset.Pipeline.Feeds;
@@ -123,16 +124,7 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
             throw new ExtractRefusedException(FileReasons.UnreadableCsv, $"{extract.FileName}: could not be read as CSV{LineOf(e.Message)}. Check the delimiter (comma), quoting and encoding (UTF-8).");
         }
 
-        using var command = db.CreateCommand();
-        command.CommandText = "SELECT column_name FROM (DESCRIBE raw)";
-        using var reader = command.ExecuteReader();
-        var names = new List<string>();
-        while (reader.Read())
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
+        return db.Query<string>("SELECT column_name FROM (DESCRIBE raw)").AsList();
     }
 
     /// <summary>The line number from a DuckDB CSV error, never the line's contents (they may hold identifiers).</summary>
@@ -202,12 +194,9 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
     private static Dictionary<string, long> QuarantineReasons(DuckDBConnection db)
     {
         var reasons = new Dictionary<string, long>(StringComparer.Ordinal);
-        using var command = db.CreateCommand();
-        command.CommandText = "SELECT split_part(failure, '|', 2), count(*) FROM checked WHERE failure IS NOT NULL GROUP BY 1 ORDER BY 1";
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        foreach (var (reason, count) in db.Query<(string Reason, long Count)>("SELECT split_part(failure, '|', 2), count(*) FROM checked WHERE failure IS NOT NULL GROUP BY 1 ORDER BY 1"))
         {
-            reasons[reader.GetString(0)] = reader.GetInt64(1);
+            reasons[reason] = count;
         }
 
         return reasons;

@@ -43,7 +43,7 @@ public static class DuckDb
         return value is null or DBNull ? default! : (T)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Rows mapped by hand, for results Dapper cannot map (positional tuples, arrays); small results only.</summary>
+    /// <summary>Rows mapped by hand, for results Dapper cannot map by column name (a variable run of columns into one array).</summary>
     public static List<T> Query<T>(DuckDBConnection db, string sql, Func<System.Data.Common.DbDataReader, T> map)
     {
         using var command = db.CreateCommand();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Dapper;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Storage;
 
@@ -275,17 +276,9 @@ public static class FellegiSunterLinker
     /// </summary>
     public static bool[] Informative(DuckDBConnection db, IReadOnlyList<Comparison> comparisons, double[][] uCounts)
     {
-        var observed = new List<HashSet<int>>();
-        using (var command = db.CreateCommand())
-        {
-            command.CommandText = "SELECT " + string.Join(", ", comparisons.Select(c => $"list(DISTINCT g_{c.Name}) FILTER (g_{c.Name} >= 0)")) + " FROM pl_cmp";
-            using var reader = command.ExecuteReader();
-            reader.Read();
-            for (var c = 0; c < comparisons.Count; c++)
-            {
-                observed.Add(reader.IsDBNull(c) ? [] : ((System.Collections.IList)reader.GetValue(c)).Cast<object>().Select(Convert.ToInt32).ToHashSet());
-            }
-        }
+        // One row, one list per comparison: Dapper's dynamic row keeps the columns in order.
+        var row = (IDictionary<string, object?>)db.QuerySingle("SELECT " + string.Join(", ", comparisons.Select(c => $"list(DISTINCT g_{c.Name}) FILTER (g_{c.Name} >= 0)")) + " FROM pl_cmp");
+        var observed = row.Values.Select(v => v is null ? [] : ((System.Collections.IList)v).Cast<object>().Select(Convert.ToInt32).ToHashSet()).ToList();
 
         return comparisons.Select((_, c) =>
             observed[c].Count > 0 && observed[c].Union(Enumerable.Range(0, uCounts[c].Length).Where(l => uCounts[c][l] > 0)).Count() >= 2).ToArray();
@@ -300,26 +293,23 @@ public static class FellegiSunterLinker
     {
         var levels = string.Join(", ", comparisons.Select(c => $"{c.LevelSql} AS g_{c.Name}"));
         var counts = comparisons.Select(c => new double[c.Levels.Count]).ToArray();
-        using (var command = db.CreateCommand())
-        {
-            command.CommandText = $"""
+        // One row per comparison vector (bounded by the levels, not the people); columns by position, the count last.
+        foreach (IDictionary<string, object?> row in db.Query($"""
                 WITH one AS (SELECT * FROM pl_pp QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY set_order) = 1),
                 a AS (SELECT * FROM one ORDER BY hash(person_id, 17) LIMIT {samplePeople}),
                 b AS (SELECT * FROM one ORDER BY hash(person_id, 91) LIMIT {samplePeople})
                 SELECT {string.Join(", ", comparisons.Select(c => "g_" + c.Name))}, count(*) FROM (
                   SELECT {levels} FROM a r JOIN b p ON r.person_id <> p.person_id) GROUP BY ALL
-                """;
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+                """))
+        {
+            var values = row.Values.ToArray();
+            var n = Convert.ToInt64(values[comparisons.Count], CultureInfo.InvariantCulture);
+            for (var c = 0; c < comparisons.Count; c++)
             {
-                var n = reader.GetInt64(comparisons.Count);
-                for (var c = 0; c < comparisons.Count; c++)
+                var level = Convert.ToInt32(values[c], CultureInfo.InvariantCulture);
+                if (level >= 0)
                 {
-                    var level = reader.GetInt32(c);
-                    if (level >= 0)
-                    {
-                        counts[c][level] += n;
-                    }
+                    counts[c][level] += n;
                 }
             }
         }
@@ -340,22 +330,18 @@ public static class FellegiSunterLinker
     public static List<PatternCount> PatternCounts(DuckDBConnection db, int rules, IReadOnlyList<Comparison> comparisons)
     {
         var g = string.Join(", ", comparisons.Select(c => "g_" + c.Name));
-        var result = new List<PatternCount>();
-        using var command = db.CreateCommand();
-        command.CommandText = $"""
+        // One row per rule and comparison vector (bounded by the levels); columns by position: rule, levels, count.
+        return db.Query($"""
             SELECT rule, {g}, count(*) FROM pl_cmp, range({rules}) t(rule)
             WHERE (rules >> rule) & 1 = 1 GROUP BY ALL ORDER BY ALL
-            """;
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            result.Add(new PatternCount(
-                (int)reader.GetInt64(0),
-                Enumerable.Range(0, comparisons.Count).Select(c => reader.GetInt32(c + 1)).ToArray(),
-                reader.GetInt64(comparisons.Count + 1)));
-        }
-
-        return result;
+            """).Cast<IDictionary<string, object?>>().Select(row =>
+            {
+                var values = row.Values.ToArray();
+                return new PatternCount(
+                    Convert.ToInt32(values[0], CultureInfo.InvariantCulture),
+                    Enumerable.Range(0, comparisons.Count).Select(c => Convert.ToInt32(values[c + 1], CultureInfo.InvariantCulture)).ToArray(),
+                    Convert.ToInt64(values[comparisons.Count + 1], CultureInfo.InvariantCulture));
+            }).ToList();
     }
 
     /// <summary>The match weight of a row of <c>pl_cmp c</c> (levels and the record's name frequencies); comparisons left out add nothing.</summary>
@@ -385,28 +371,16 @@ public static class FellegiSunterLinker
 
     private static List<(double, long)> BestProvisionalCandidates(DuckDBConnection db)
     {
-        using var command = db.CreateCommand();
-        command.CommandText = $"""
+        // One row per provisional token set, held in memory by the caller's EM either way (as the hand-written loop did).
+        return db.Query<(double, long)>($"""
             SELECT d.match_weight::DOUBLE, count(*) FROM pl_record_profile rp JOIN pl_decision d USING (profile_key)
             WHERE d.decision = '{Provisional}' AND d.match_weight IS NOT NULL GROUP BY rp.profile_key, d.match_weight ORDER BY 1, 2
-            """;
-        using var reader = command.ExecuteReader();
-        var result = new List<(double, long)>();
-        while (reader.Read())
-        {
-            result.Add((reader.GetDouble(0), reader.GetInt64(1)));
-        }
-
-        return result;
+            """).AsList();
     }
 
     private static (long Linked, long Uncertain, long Provisional) Counts(DuckDBConnection db)
     {
-        using var command = db.CreateCommand();
-        command.CommandText = $"SELECT count(*) FILTER (decision = '{Probabilistic}'), count(*) FILTER (uncertain), count(*) FILTER (decision = '{Provisional}') FROM pl_decision";
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+        return db.QuerySingle<(long, long, long)>($"SELECT count(*) FILTER (decision = '{Probabilistic}'), count(*) FILTER (uncertain), count(*) FILTER (decision = '{Provisional}') FROM pl_decision");
     }
 
     private static string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);

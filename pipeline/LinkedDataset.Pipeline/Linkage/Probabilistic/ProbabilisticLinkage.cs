@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dapper;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Storage;
@@ -86,16 +87,13 @@ public static class ProbabilisticLinkage
         }
 
         AddProvisionalPersons(db);
-        using var command = db.CreateCommand();
-        command.CommandText = $"""
+        var (linked, uncertain, provisional, provisionalPersons) = db.QuerySingle<(long, long, long, long)>($"""
             SELECT count(*) FILTER (link_method = '{FellegiSunterLinker.Probabilistic}'), count(*) FILTER (uncertain),
                    count(*) FILTER (link_method = '{FellegiSunterLinker.Provisional}'),
                    count(DISTINCT person_id) FILTER (link_method = '{FellegiSunterLinker.Provisional}')
             FROM pl_final
-            """;
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return new ProbabilisticLinkageResult(model, records, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), changes);
+            """);
+        return new ProbabilisticLinkageResult(model, records, linked, uncertain, provisional, provisionalPersons, changes);
     }
 
     /// <summary>Provisional ids for new token sets, then each record's decision reconciled with its open history row.</summary>

@@ -1,3 +1,4 @@
+using Dapper;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Feeds;
 using LinkedDataset.Pipeline.Storage;
@@ -53,8 +54,7 @@ public static class TruthEvaluation
         var feeds = FeedSchemaLoader.FeedNames.Where(f => f != "pmi").ToList();
         var rows = string.Join("\nUNION ALL\n", feeds.Select(f =>
             $"SELECT '{f}' AS feed, provider_code, CAST({Sql.Identifier(schemas[f].RecordId)} AS VARCHAR) AS record_id, person_id, link_method, match_uncertain FROM {f}"));
-        using var command = db.CreateCommand();
-        command.CommandText = $"""
+        var (inIndex, probabilistic, probabilisticRight, certain, certainRight, withCandidate) = db.QuerySingle<(long, long, long, long, long, long)>($"""
             WITH rows AS ({rows}),
             judged AS (
               SELECT x.link_method, x.match_uncertain, t.person_key AS truth_key, pt.person_key AS linked_key,
@@ -71,12 +71,10 @@ public static class TruthEvaluation
                    count(*) FILTER (link_method = 'probabilistic' AND NOT match_uncertain AND linked_key = truth_key),
                    count(*) FILTER (in_index AND candidate)
             FROM judged
-            """;
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return new TruthEvaluationResult(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4))
+            """);
+        return new TruthEvaluationResult(inIndex, probabilistic, probabilisticRight, certain, certainRight)
         {
-            WithTrueCandidate = File.Exists(candidates) ? reader.GetInt64(5) : null,
+            WithTrueCandidate = File.Exists(candidates) ? withCandidate : null,
         };
     }
 }
