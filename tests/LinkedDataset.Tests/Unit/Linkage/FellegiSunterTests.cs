@@ -114,14 +114,8 @@ public class FellegiSunterTests
         model.Weight(0, -1).Should().Be(0);
     }
 
-    [Fact]
-    public void Linker_LinksAboveTheUpperThreshold_FlagsBetween_AndLeavesTheRestProvisional()
-    {
-        // 500 people with distinct names and dates of birth. Record 1 copies person 7 exactly; record 2
-        // is person 8 with another given name, postcode and year of birth, sharing only family name,
-        // sex and the initial (too weak); record 3 matches nobody.
-        using var db = DuckDb.OpenInMemory();
-        DuckDb.Execute(db, """
+    /// <summary>500 people with distinct names, dates of birth (37 days apart) and postcodes, as <c>pl_person_tokens</c>.</summary>
+    private const string FiveHundredPeople = """
             CREATE TABLE pl_person_tokens AS
             SELECT i AS person_id, i AS set_order, 'g' || i AS given, 'f' || i AS family, 's' || (i // 2) AS soundex, 'i' || (i % 26) AS initial,
                    CAST(DATE '1930-01-01' + CAST(i * 37 AS INTEGER) AS VARCHAR) AS dob, CAST(year(DATE '1930-01-01' + CAST(i * 37 AS INTEGER)) AS VARCHAR) AS yob, NULL AS dob_swapped,
@@ -129,6 +123,17 @@ public class FellegiSunterTests
                    NULL::VARCHAR AS given_soundex, NULL::VARCHAR AS given_bloom, NULL::VARCHAR AS family_bloom,
                    strftime(DATE '1930-01-01' + CAST(i * 37 AS INTEGER), '%m-%d') AS dob_md
             FROM range(500) t(i);
+        """;
+
+    [Fact]
+    public void Linker_LinksAboveTheUpperThreshold_FlagsBetween_AndLeavesTheRestProvisional()
+    {
+        // 500 people with distinct names and dates of birth. Record 1 copies person 7 exactly; record 2
+        // is person 8 with another given name, postcode and year of birth, sharing only family name,
+        // sex and the initial (too weak); record 3 matches nobody.
+        using var db = DuckDb.OpenInMemory();
+        DuckDb.Execute(db, FiveHundredPeople);
+        DuckDb.Execute(db, """
             CREATE TABLE pl_records AS
             SELECT 1 AS record_key, * EXCLUDE (person_id, set_order) FROM pl_person_tokens WHERE person_id = 7
             UNION ALL
@@ -174,14 +179,8 @@ public class FellegiSunterTests
         // about +9 bits each; date of birth exact: more than +8 bits (u <= 1/500); record 2's postcode
         // disagreement costs at most a few bits: well above the 6.6 bits p = 0.99 needs.
         using var db = DuckDb.OpenInMemory();
+        DuckDb.Execute(db, FiveHundredPeople);
         DuckDb.Execute(db, """
-            CREATE TABLE pl_person_tokens AS
-            SELECT i AS person_id, i AS set_order, 'g' || i AS given, 'f' || i AS family, 's' || (i // 2) AS soundex, 'i' || (i % 26) AS initial,
-                   CAST(DATE '1930-01-01' + CAST(i * 37 AS INTEGER) AS VARCHAR) AS dob, CAST(year(DATE '1930-01-01' + CAST(i * 37 AS INTEGER)) AS VARCHAR) AS yob, NULL AS dob_swapped,
-                   'pc' || i AS postcode, 'sec' || (i // 10) AS sector, CAST(1 + i % 2 AS VARCHAR) AS sex,
-                   NULL::VARCHAR AS given_soundex, NULL::VARCHAR AS given_bloom, NULL::VARCHAR AS family_bloom,
-                   strftime(DATE '1930-01-01' + CAST(i * 37 AS INTEGER), '%m-%d') AS dob_md
-            FROM range(500) t(i);
             CREATE TABLE pl_records AS
             SELECT 1 AS record_key, * EXCLUDE (person_id, set_order) REPLACE (NULL AS sex) FROM pl_person_tokens WHERE person_id = 7
             UNION ALL
