@@ -1,5 +1,3 @@
-using Parquet;
-
 namespace LinkedDataset.Pipeline.Storage;
 
 /// <summary>What checking a snapshot folder found: nothing wrong, or each problem in a line.</summary>
@@ -46,7 +44,7 @@ public static class SnapshotVerifier
             {
                 try
                 {
-                    rows += FooterRows(file);
+                    rows += ParquetFooter.Rows(file);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -64,14 +62,5 @@ public static class SnapshotVerifier
         }
 
         return new SnapshotVerification(problems);
-    }
-
-    private static long FooterRows(string file) => FooterRowsAsync(file).GetAwaiter().GetResult();
-
-    private static async Task<long> FooterRowsAsync(string file)
-    {
-        await using var stream = File.OpenRead(file);
-        await using var reader = await ParquetReader.CreateAsync(stream);
-        return reader.Metadata?.NumRows ?? throw new InvalidDataException("no Parquet footer");
     }
 }
