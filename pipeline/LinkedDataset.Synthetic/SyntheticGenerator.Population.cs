@@ -113,7 +113,7 @@ public static partial class SyntheticGenerator
                 NhsNumber = _nhs.Next(),
                 Sex = sex,
                 Given = (short)rng.Next(sex == 2 ? Names.Female.Length : Names.Male.Length),
-                Family = (short)rng.Next(Names.Family.Length),
+                Family = (short)Names.DrawFamily(rng.NextDouble()),
                 DateOfBirth = dob,
                 Lsoa = lsoa,
                 Origin = origin,

@@ -111,12 +111,11 @@ public class HardLinkageTests(HardLinkageFixture run, ITestOutputHelper output) 
 
         e.NeedingLinkage.Should().BeGreaterThan(200, "the fixture must send enough rows without a usable NHS number");
         e.Precision.Should().BeGreaterThanOrEqualTo(0.995);
-        // Issue 11 asks for recall ≥ 0.98 here; measured 0.978 (272 of 278, seed 23) with the day-and-month
-        // level for a mistyped year and the year-only level for an impossible date. The 6 rows lost have three
-        // of their four identity fields corrupted or missing (e.g. no given name, a mistyped year and a moved
-        // postcode) and agree only on a family name from the generator's small pool. The floor keeps what is
-        // reached, with one row of slack (0.975 = 271 of 278).
-        e.Recall.Should().BeGreaterThanOrEqualTo(0.975);
+        // Issue 11's targets. Measured 273 of 278 (0.982, seed 23) once the generator's family names are a
+        // frequency-weighted pool of 2,500 (a rare name's agreement is worth up to 11 bits, not 6.7); on the
+        // uniform pool of 107 names it was 272 (0.978). The 5 rows still lost have three of their four
+        // identity fields corrupted or missing (docs/linkage.md, "What was measured").
+        e.Recall.Should().BeGreaterThanOrEqualTo(0.98);
         e.BlockingRecall.Should().NotBeNull().And.BeGreaterThanOrEqualTo(0.98).And.BeGreaterThanOrEqualTo(e.Recall);
     }
 
