@@ -114,7 +114,8 @@ public class HardLinkageTests(HardLinkageFixture run, ITestOutputHelper output) 
         // Issue 11's targets. Measured 273 of 278 (0.982, seed 23) once the generator's family names are a
         // frequency-weighted pool of 2,500 (a rare name's agreement is worth up to 11 bits, not 6.7); on the
         // uniform pool of 107 names it was 272 (0.978). The 5 rows still lost have three of their four
-        // identity fields corrupted or missing (docs/linkage.md, "What was measured").
+        // identity fields corrupted or missing. Other seeds and 5,000 people gave 0.970-0.984 (docs/linkage.md,
+        // "What was measured"): the target holds on this fixture, not yet robustly.
         e.Recall.Should().BeGreaterThanOrEqualTo(0.98);
         e.BlockingRecall.Should().NotBeNull().And.BeGreaterThanOrEqualTo(0.98).And.BeGreaterThanOrEqualTo(e.Recall);
     }
