@@ -92,14 +92,18 @@ public sealed class PipelineRun(PipelineContext context)
         var limits = workers > 1 ? (Context.Limits ?? DuckDbLimits.Default) with { Threads = 1 } : Context.Limits;
         var options = new StagingOptions(Context.Layout, Context.Key, limits, Context.Forms, Context.Clock);
         var reports = new ConcurrentBag<StagingReport>();
+        // One DuckDB per worker, reused from extract to extract (opening it and loading the postcode lookup cost more than a small file).
         Parallel.ForEach(
             extracts,
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, workers), CancellationToken = cancellationToken },
-            extract =>
+            () => new StagingSession(limits),
+            (extract, _, session) =>
             {
-                reports.Add(stager.Stage(extract, options, cancellationToken));
+                reports.Add(stager.Stage(extract, options, session, cancellationToken));
                 progress?.Advance(StageStep);
-            });
+                return session;
+            },
+            session => session.Dispose());
         progress?.Finish(StageStep);
 
         var feedOrder = FeedSchemaLoader.FeedNames.ToList();

@@ -13,33 +13,36 @@ public sealed partial class ExtractStager
     private static DateOnly Today(StagingOptions options) => DateOnly.FromDateTime((options.Clock ?? TimeProvider.System).GetUtcNow().UtcDateTime);
 
     /// <summary>
-    /// Adds to the report, over the staged rows: rows with a person token, NHS numbers missing and invalid (not rejections:
-    /// those rows go to probabilistic linkage), exact duplicate rows, and records re-sent within the
-    /// file (same provider_code and record id, other content). All set-based in DuckDB.
+    /// Adds to the report, over the staged rows: rows with a person token (<paramref name="withToken"/> when the tokens
+    /// were made here; counted here when they came with the file), NHS numbers missing and invalid (not rejections:
+    /// those rows go to probabilistic linkage), exact duplicate rows, and records re-sent within the file (same
+    /// provider_code and record id, other content). One query over <c>checked</c>; the token joins are not re-run.
     /// </summary>
-    private static StagingReport WithRowCounts(DuckDBConnection db, FeedSchema schema, IReadOnlyList<string> header, FeedForm form, StagingReport report)
+    private static StagingReport WithRowCounts(DuckDBConnection db, FeedSchema schema, IReadOnlyList<string> header, FeedForm form, long? withToken, StagingReport report)
     {
-        // One pass over the tokened rows for the three person-token counts (each query re-runs the view's joins).
+        // A person token comes only from an NHS number (identifiable form), so with an NHS number column:
+        // invalid = staged - missing - with a token. Without one, every row without a token is "missing".
         var nhsNumber = form == FeedForm.Identifiable && header.Contains("nhs_number");
-        var (withToken, missing, invalid) = db.QuerySingle<(long, long, long)>($"""
-            SELECT count(*) FILTER (WHERE person_token IS NOT NULL),
-                   count(*) FILTER (WHERE {(nhsNumber ? "nhs_number IS NULL" : "person_token IS NULL")}),
-                   count(*) FILTER (WHERE {(nhsNumber ? "nhs_number IS NOT NULL AND person_token IS NULL" : "false")})
-            FROM tokened WHERE failure IS NULL
-            """);
-
         var columns = string.Join(", ", header.Select(Sql.Identifier));
-        var distinctRows = DuckDb.Scalar<long>(db, $"SELECT count(*) FROM (SELECT DISTINCT {columns} FROM checked WHERE failure IS NULL)");
-        var distinctRecords = header.Contains("provider_code") && header.Contains(schema.RecordId)
-            ? DuckDb.Scalar<long>(db, $"SELECT count(*) FROM (SELECT DISTINCT provider_code, {Sql.Identifier(schema.RecordId)} FROM checked WHERE failure IS NULL)")
-            : distinctRows;
+        var records = header.Contains("provider_code") && header.Contains(schema.RecordId)
+            ? $"(SELECT count(*) FROM (SELECT DISTINCT provider_code, {Sql.Identifier(schema.RecordId)} FROM checked WHERE failure IS NULL))"
+            : "NULL";
+        var tokens = withToken is null && header.Contains(PseudonymisedForm.PersonToken) ? "count(person_token) FILTER (WHERE failure IS NULL)" : "0";
+        var (tokenRows, missingNhs, distinctRows, distinctRecords) = db.QuerySingle<(long, long, long, long?)>($"""
+            SELECT {tokens},
+                   {(nhsNumber ? "count(*) FILTER (WHERE failure IS NULL AND nhs_number IS NULL)" : "0")},
+                   (SELECT count(*) FROM (SELECT DISTINCT {columns} FROM checked WHERE failure IS NULL)),
+                   {records}
+            FROM checked
+            """);
+        var withPersonToken = withToken ?? tokenRows;
         return report with
         {
-            RowsWithPersonToken = withToken,
-            NhsNumbersMissing = missing,
-            NhsNumbersInvalid = invalid,
+            RowsWithPersonToken = withPersonToken,
+            NhsNumbersMissing = nhsNumber ? missingNhs : report.RowsStaged - withPersonToken,
+            NhsNumbersInvalid = nhsNumber ? report.RowsStaged - missingNhs - withPersonToken : 0,
             ExactDuplicateRows = report.RowsStaged - distinctRows,
-            ResentRecordsInFile = distinctRows - distinctRecords,
+            ResentRecordsInFile = distinctRows - (distinctRecords ?? distinctRows),
         };
     }
 }

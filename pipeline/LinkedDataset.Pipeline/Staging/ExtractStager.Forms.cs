@@ -71,7 +71,7 @@ public sealed partial class ExtractStager
 
     /// <summary>
     /// The row failure expression: the schema's checks. Identity values (tokens, birth month, sex of a
-    /// pseudonymised extract too) were cleaned before (<see cref="CleanIdentity"/>), so they never fail a row.
+    /// pseudonymised extract too) were cleaned before (<see cref="CreateChecked"/>), so they never fail a row.
     /// </summary>
     private static string FailureSql(FeedSchema schema, IReadOnlySet<string> header, FeedForm form, DateOnly today, string provider) =>
         ValidationSql.FailureExpression(schema, header, today, provider);

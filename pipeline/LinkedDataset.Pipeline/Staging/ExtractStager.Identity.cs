@@ -43,37 +43,49 @@ public sealed partial class ExtractStager
     /// <summary>The column holding the year of an impossible but well-shaped date of birth (never staged).</summary>
     private const string DobYearOnly = "ldp_dob_year_only";
 
-    private static Dictionary<string, long> CleanIdentity(DuckDBConnection db, FeedSchema schema, IReadOnlySet<string> header, FeedForm form, DateOnly today)
+    /// <summary>
+    /// Creates table <c>checked</c> from <c>raw</c> in one statement: <c>source_row</c> (1 = first data row; rowid
+    /// follows the file's row order), the columns with invalid identity values made missing, <see cref="DobYearOnly"/>,
+    /// the row's <c>failure</c> (checked on the cleaned values) and one <c>ldp_identity_N</c> reason per identity
+    /// check. Returns the identity values made missing by <c>column|reason</c>, over every row read.
+    /// </summary>
+    private static Dictionary<string, long> CreateChecked(DuckDBConnection db, FeedSchema schema, IReadOnlyList<string> header, IReadOnlySet<string> present, FeedForm form, DateOnly today, string provider)
     {
-        var checks = form == FeedForm.Identifiable ? IdentifiableChecks(schema, header, today) : PseudonymisedChecks(schema, header);
-        DuckDb.Execute(db, $"ALTER TABLE raw ADD COLUMN {DobYearOnly} INTEGER");
+        var checks = form == FeedForm.Identifiable ? IdentifiableChecks(schema, present, today) : PseudonymisedChecks(schema, present);
+        var issue = checks.Select((c, i) => (c.Column, c.Reason, Name: $"ldp_identity_{i}")).ToList();
+
+        // The year of an impossible but well-shaped date is still evidence (PseudonymisedForm.YearOfImpossibleDate, same rule),
+        // taken from the value as read, before it is made missing.
+        var dobIssue = issue.FirstOrDefault(c => c.Column == "date_of_birth").Name;
+        var dobYear = form == FeedForm.Identifiable && present.Contains("date_of_birth") && dobIssue is not null
+            ? $"""
+              CASE WHEN {dobIssue} = '{IdentityReasons.InvalidDate}'
+                         AND regexp_full_match(trim(date_of_birth), {Sql.Literal("[0-9]{4}-[0-9]{2}-[0-9]{2}")}) AND CAST(substr(trim(date_of_birth), 1, 4) AS INTEGER) >= 1000
+                   THEN CAST(substr(trim(date_of_birth), 1, 4) AS INTEGER) END
+              """
+            : "CAST(NULL AS INTEGER)";
+        var cleaned = header.Select(h => issue.Where(c => c.Column == h).Select(c => c.Name).ToList() is { Count: > 0 } reasons
+            ? $"CASE WHEN {string.Join(" AND ", reasons.Select(r => r + " IS NULL"))} THEN {Sql.Identifier(h)} END AS {Sql.Identifier(h)}"
+            : Sql.Identifier(h));
+        var issueColumns = string.Concat(issue.Select(c => $", {c.Reason} AS {c.Name}"));
+        var issueNames = string.Concat(issue.Select(c => ", " + c.Name));
+        DuckDb.Execute(db, $"""
+            CREATE TABLE checked AS
+            SELECT source_row, * EXCLUDE (source_row{issueNames}), {FailureSql(schema, present, form, today, provider)} AS failure{issueNames}
+            FROM (
+              SELECT source_row, {string.Join(", ", cleaned)}, {dobYear} AS {DobYearOnly}{issueNames}
+              FROM (SELECT rowid + 1 AS source_row, *{issueColumns} FROM raw)
+            )
+            """);
+
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (checks.Count == 0)
+        if (issue.Count == 0)
         {
             return counts;
         }
 
-        DuckDb.Execute(db, $"""
-            CREATE TEMP TABLE identity_issues AS
-            SELECT * FROM ({string.Join("\nUNION ALL\n", checks.Select(c => $"SELECT rowid AS source_row, {Sql.Literal(c.Column)} AS column_name, {c.Reason} AS reason FROM raw"))})
-            WHERE reason IS NOT NULL
-            """);
-        if (form == FeedForm.Identifiable && header.Contains("date_of_birth"))
-        {
-            // The year of an impossible but well-shaped date is still evidence (PseudonymisedForm.YearOfImpossibleDate, same rule).
-            DuckDb.Execute(db, $"""
-                UPDATE raw SET {DobYearOnly} = CAST(substr(trim(date_of_birth), 1, 4) AS INTEGER)
-                WHERE rowid IN (SELECT source_row FROM identity_issues WHERE column_name = 'date_of_birth' AND reason = '{IdentityReasons.InvalidDate}')
-                  AND regexp_full_match(trim(date_of_birth), {Sql.Literal("[0-9]{4}-[0-9]{2}-[0-9]{2}")}) AND CAST(substr(trim(date_of_birth), 1, 4) AS INTEGER) >= 1000
-                """);
-        }
-
-        foreach (var column in checks.Select(c => c.Column).Distinct())
-        {
-            DuckDb.Execute(db, $"UPDATE raw SET {Sql.Identifier(column)} = NULL WHERE rowid IN (SELECT source_row FROM identity_issues WHERE column_name = {Sql.Literal(column)})");
-        }
-
-        foreach (var (key, count) in db.Query<(string Key, long Count)>("SELECT column_name || '|' || reason, count(*) FROM identity_issues GROUP BY 1 ORDER BY 1"))
+        var unpivot = string.Join("\nUNION ALL\n", issue.Select(c => $"SELECT {Sql.Literal(c.Column + "|")} || {c.Name} AS k FROM checked WHERE {c.Name} IS NOT NULL"));
+        foreach (var (key, count) in db.Query<(string Key, long Count)>($"SELECT k, count(*) FROM ({unpivot}) GROUP BY 1 ORDER BY 1"))
         {
             counts[key] = count;
         }

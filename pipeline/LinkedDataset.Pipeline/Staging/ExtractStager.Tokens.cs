@@ -21,8 +21,11 @@ public sealed partial class ExtractStager
     /// </summary>
     private static readonly Lazy<IReadOnlyList<MatchPart>> MatchParts = new(FindMatchParts);
 
-    /// <summary>Creates view <c>tokened</c>: <c>checked</c> plus every pseudonymised column (<see cref="PseudonymisedForm.Columns"/> but the derived ones).</summary>
-    private static void CreateTokenedView(DuckDBConnection db, PseudonymKey key, IReadOnlySet<string> identity, IReadOnlySet<string> header, FeedForm form)
+    /// <summary>
+    /// Creates view <c>tokened</c>: <c>checked</c> plus every pseudonymised column (<see cref="PseudonymisedForm.Columns"/> but the derived ones).
+    /// Returns the passing rows with a person token when the tokens were made here (counted from the NHS number map), else null.
+    /// </summary>
+    private static long? CreateTokenedView(DuckDBConnection db, PseudonymKey key, IReadOnlySet<string> identity, IReadOnlySet<string> header, FeedForm form)
     {
         string[] tokens = [PseudonymisedForm.PersonToken, PseudonymisedForm.HouseholdToken, .. PseudonymisedForm.MatchTokenColumns];
         if (form == FeedForm.Pseudonymised)
@@ -30,57 +33,70 @@ public sealed partial class ExtractStager
             // The tokens came with the file; a column it left out is empty.
             var absent = tokens.Where(c => !header.Contains(c)).Select(c => $", CAST(NULL AS VARCHAR) AS {Sql.Identifier(c)}");
             DuckDb.Execute(db, $"CREATE TEMP VIEW tokened AS SELECT c.*{string.Concat(absent)} FROM checked c");
-            return;
+            return null;
         }
 
         using var pseudonymiser = new Pseudonymiser(key);
+        var maps = new List<TokenMapPart>
+        {
+            new("nhs_number", "c.nhs_number", [PseudonymisedForm.PersonToken], v => [pseudonymiser.PersonToken(v)]),
+            new("uprn", "c.uprn", [PseudonymisedForm.HouseholdToken], v => [pseudonymiser.HouseholdToken(v)]),
+        };
+        maps.AddRange(MatchParts.Value.Select(part => new TokenMapPart(part.Source, part.KeySql, part.Columns, v => part.Tokens(pseudonymiser, v))));
+        maps = maps.Where(m => identity.Contains(m.Source)).ToList();
+
         var selected = tokens.ToDictionary(t => t, _ => "CAST(NULL AS VARCHAR)");
-        var joins = new List<string>();
-        void Map(string source, string keySql, IReadOnlyList<string> columns, Func<string, string?[]> hash)
+        foreach (var map in maps)
         {
-            if (!identity.Contains(source))
+            foreach (var column in map.Columns)
             {
-                return;
-            }
-
-            var map = "map_" + source;
-            joins.Add(TokenMap(db, map, keySql, columns, hash));
-            foreach (var column in columns)
-            {
-                selected[column] = $"{map}.{Sql.Identifier(column)}";
+                selected[column] = $"{map.Table}.{Sql.Identifier(column)}";
             }
         }
 
-        Map("nhs_number", "c.nhs_number", [PseudonymisedForm.PersonToken], v => [pseudonymiser.PersonToken(v)]);
-        Map("uprn", "c.uprn", [PseudonymisedForm.HouseholdToken], v => [pseudonymiser.HouseholdToken(v)]);
-        foreach (var part in MatchParts.Value)
-        {
-            Map(part.Source, part.KeySql, part.Columns, v => part.Tokens(pseudonymiser, v));
-        }
-
+        var withToken = FillTokenMaps(db, maps);
         DuckDb.Execute(db, $"""
             CREATE TEMP VIEW tokened AS
             SELECT c.*, {string.Join(", ", tokens.Select(t => $"{selected[t]} AS {Sql.Identifier(t)}"))}
-            FROM checked c {string.Join(" ", joins)}
+            FROM checked c {string.Join(" ", maps.Select(m => $"LEFT JOIN {m.Table} ON {m.KeySql} = {m.Table}.k"))}
             """);
+        return withToken;
     }
 
     /// <summary>
-    /// Hashes each distinct non-empty <paramref name="keySql"/> of the passing rows into temp table
-    /// <paramref name="map"/> (<c>k</c>, then <paramref name="columns"/>); returns the join that adds them.
+    /// Hashes each distinct non-empty key of the passing rows, for every map, into its temp table (<c>k</c>, then
+    /// the map's columns). One query reads the distinct keys of all maps, with their row counts; returns the
+    /// passing rows whose NHS number has a person token (0 when there is no NHS number map).
     /// </summary>
-    private static string TokenMap(DuckDBConnection db, string map, string keySql, IReadOnlyList<string> columns, Func<string, string?[]> hash)
+    private static long FillTokenMaps(DuckDBConnection db, IReadOnlyList<TokenMapPart> maps)
     {
-        DuckDb.Execute(db, $"CREATE TEMP TABLE {map} (k VARCHAR, {string.Join(", ", columns.Select(c => Sql.Identifier(c) + " VARCHAR"))})");
-        // Buffered on purpose (as before): the appender below writes on the same connection, so every value is read first.
-        var values = db.Query<string>($"SELECT DISTINCT {keySql} FROM checked c WHERE c.failure IS NULL AND {keySql} IS NOT NULL").AsList();
-
-        using (var appender = db.CreateAppender(map))
+        if (maps.Count == 0)
         {
-            foreach (var value in values)
+            return 0;
+        }
+
+        DuckDb.Execute(db, string.Concat(maps.Select(m =>
+            $"CREATE TEMP TABLE {m.Table} (k VARCHAR, {string.Join(", ", m.Columns.Select(c => Sql.Identifier(c) + " VARCHAR"))});\n")));
+
+        // Buffered on purpose (as before): the appenders below write on the same connection, so every value is read first.
+        var keys = db.Query<(int Map, string Key, long Rows)>(string.Join("\nUNION ALL\n", maps.Select((m, i) =>
+            $"SELECT {i} AS m, {m.KeySql} AS v, count(*) AS n FROM checked c WHERE c.failure IS NULL AND {m.KeySql} IS NOT NULL GROUP BY 2"))).AsList();
+
+        var byMap = keys.ToLookup(k => k.Map);
+        long withToken = 0;
+        foreach (var (map, index) in maps.Select((m, i) => (m, i)))
+        {
+            using var appender = db.CreateAppender(map.Table);
+            foreach (var (_, value, rows) in byMap[index])
             {
                 var row = appender.CreateRow().AppendValue(value);
-                foreach (var token in hash(value))
+                var hashed = map.Hash(value);
+                if (map.Source == "nhs_number" && hashed[0] is not null)
+                {
+                    withToken += rows;
+                }
+
+                foreach (var token in hashed)
                 {
                     if (token is null)
                     {
@@ -96,7 +112,7 @@ public sealed partial class ExtractStager
             }
         }
 
-        return $"LEFT JOIN {map} ON {keySql} = {map}.k";
+        return withToken;
     }
 
     private static IReadOnlyList<MatchPart> FindMatchParts()
@@ -136,6 +152,12 @@ public sealed partial class ExtractStager
         }
 
         return found;
+    }
+
+    /// <summary>One token map: the identity column it hashes, its key as SQL over <c>checked c</c>, the token columns it fills and how.</summary>
+    private sealed record TokenMapPart(string Source, string KeySql, IReadOnlyList<string> Columns, Func<string, string?[]> Hash)
+    {
+        public string Table => "map_" + Source;
     }
 
     private sealed record MatchPart(string Source, string KeySql, IReadOnlyList<string> Columns, Func<Pseudonymiser, string, string?[]> Tokens);

@@ -28,8 +28,18 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
     private readonly ILogger logger = logger ?? NullLogger.Instance;
 
-    /// <summary>Stages <paramref name="extract"/>; a file-level failure is reported, not thrown.</summary>
+    /// <summary>Stages <paramref name="extract"/> in a DuckDB of its own; a file-level failure is reported, not thrown.</summary>
     public StagingReport Stage(LandedExtract extract, StagingOptions options, CancellationToken cancellationToken = default)
+    {
+        using var session = new StagingSession(options.Limits);
+        return Stage(extract, options, session, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stages <paramref name="extract"/> in a worker's <paramref name="session"/> (its DuckDB and postcode lookup
+    /// reused from earlier extracts, its tables not); a file-level failure is reported, not thrown.
+    /// </summary>
+    public StagingReport Stage(LandedExtract extract, StagingOptions options, StagingSession session, CancellationToken cancellationToken = default)
     {
         var reportPath = options.Layout.StagingReport(extract.Feed, extract.ExtractId);
         if (TryReadReport(reportPath) is { Status: StagingReport.Staged } done && done.KeyId == options.Key.KeyId)
@@ -42,10 +52,11 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
         StagingReport report;
         try
         {
-            report = StageFile(extract, schema, options, cancellationToken) with { Seconds = clock.Elapsed.TotalSeconds };
+            report = StageFile(extract, schema, options, session, cancellationToken) with { Seconds = clock.Elapsed.TotalSeconds };
         }
         catch (PipelineException failure)
         {
+            session.End();
             report = new StagingReport(
                 extract.ExtractId, extract.Feed, extract.Provider, extract.Period, extract.FileName, StagingReport.Failed,
                 0, 0, 0, new Dictionary<string, long>(), 0, schema.Version, options.Key.KeyId, failure.Message, [], clock.Elapsed.TotalSeconds)
@@ -66,32 +77,24 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
     public static StagingReport? TryReadReport(string reportPath) =>
         File.Exists(reportPath) ? JsonSerializer.Deserialize<StagingReport>(File.ReadAllText(reportPath)) : null;
 
-    private StagingReport StageFile(LandedExtract extract, FeedSchema schema, StagingOptions options, CancellationToken cancellationToken)
+    private StagingReport StageFile(LandedExtract extract, FeedSchema schema, StagingOptions options, StagingSession session, CancellationToken cancellationToken)
     {
         var shape = CsvFileCheck.Inspect(extract.Path);
-        using var db = DuckDb.OpenInMemory(options.Limits);
-        var header = ReadRaw(db, extract);
+        var db = session.Begin();
+        var header = ReadRaw(db, extract, shape.Header);
         var form = CheckForm(db, extract, schema, header, options);
         var warnings = CheckHeader(extract, schema, ContentHeader(header, form)).Concat(shape.Warnings(extract.FileName)).ToList();
         cancellationToken.ThrowIfCancellationRequested();
 
         var present = header.ToHashSet();
         var identity = schema.IdentityColumns.Where(c => present.Contains(c.Name)).Select(c => c.Name).ToHashSet();
-        var identityMissing = CleanIdentity(db, schema, present, form, Today(options));
-        // rowid follows the file's row order (insertion order is preserved): 1 = first data row.
-        DuckDb.Execute(db, $"""
-            CREATE TABLE checked AS
-            SELECT rowid + 1 AS source_row, *, {FailureSql(schema, present, form, Today(options), extract.Provider)} AS failure
-            FROM raw
-            """);
-
-        var rowsRead = DuckDb.Scalar<long>(db, "SELECT count(*) FROM checked");
-        CreateTokenedView(db, options.Key, identity, present, form);
+        var identityMissing = CreateChecked(db, schema, header, present, form, Today(options), extract.Provider);
+        var (rowsRead, reasons) = ReadAndReasons(db);
+        var personTokens = CreateTokenedView(db, options.Key, identity, present, form);
         cancellationToken.ThrowIfCancellationRequested();
 
         WriteQuarantine(db, extract, options.Layout);
-        var staged = WriteStaged(db, extract, schema, present, identity, options.Layout, form);
-        var reasons = QuarantineReasons(db);
+        var staged = WriteStaged(db, session, extract, schema, present, identity, options.Layout, form);
         var quarantined = reasons.Values.Sum();
         if (rowsRead != staged + quarantined)
         {
@@ -99,24 +102,35 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
                 $"Accounting failed for extract {extract.ExtractId} ({extract.FileName}): read {rowsRead}, staged {staged}, quarantined {quarantined}.");
         }
 
-        return WithRowCounts(db, schema, header, form, new StagingReport(
+        var report = WithRowCounts(db, schema, header, form, personTokens, new StagingReport(
             extract.ExtractId, extract.Feed, extract.Provider, extract.Period, extract.FileName, StagingReport.Staged,
             rowsRead, staged, quarantined, reasons, RowsWithPersonToken: 0 /* counted by WithRowCounts */, schema.Version, options.Key.KeyId, null, warnings, 0)
         {
             IdentityValuesMadeMissing = identityMissing,
         });
+        session.End();
+        return report;
     }
 
-    /// <summary>Loads the file as text columns into table <c>raw</c>, in the file's row order.</summary>
-    private static IReadOnlyList<string> ReadRaw(DuckDBConnection db, LandedExtract extract)
+    /// <summary>
+    /// Loads the file as text columns into table <c>raw</c>, in the file's row order. When every name of the
+    /// header (<paramref name="header"/>, as the byte check read it) is a plain schema-style name, the columns
+    /// are given to DuckDB and its sniffer is skipped (most of a small file's read time); otherwise DuckDB
+    /// reads the header itself, as it always did.
+    /// </summary>
+    private static IReadOnlyList<string> ReadRaw(DuckDBConnection db, LandedExtract extract, IReadOnlyList<string> header)
     {
+        var plain = header.Count > 0 && header.All(PlainName().IsMatch);
+        var columns = plain
+            ? ", auto_detect = false, columns = {" + string.Join(", ", header.Select(h => $"{Sql.Literal(h)}: 'VARCHAR'")) + "}"
+            : ", all_varchar = true";
         try
         {
-            // all_varchar: types are checked per row against the schema, never guessed from a sample.
+            // Text columns: types are checked per row against the schema, never guessed from a sample.
             // Insertion order is preserved, so rowid follows the file's row order.
             DuckDb.Execute(db, $"""
                 CREATE TABLE raw AS
-                SELECT * FROM read_csv({Sql.Path(extract.Path)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true);
+                SELECT * FROM read_csv({Sql.Path(extract.Path)}, header = true{columns}, delim = ',', quote = '"', escape = '"', strict_mode = true);
                 """);
         }
         catch (DuckDBException e)
@@ -124,8 +138,12 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
             throw new ExtractRefusedException(FileReasons.UnreadableCsv, $"{extract.FileName}: could not be read as CSV{LineOf(e.Message)}. Check the delimiter (comma), quoting and encoding (UTF-8).");
         }
 
-        return db.Query<string>("SELECT column_name FROM (DESCRIBE raw)").AsList();
+        return plain ? header : db.Query<string>("SELECT column_name FROM (DESCRIBE raw)").AsList();
     }
+
+    /// <summary>A header name DuckDB takes as it is (lower case letters, digits and underscores), as every schema column is named.</summary>
+    [GeneratedRegex("^[a-z_][a-z0-9_]*$")]
+    private static partial Regex PlainName();
 
     /// <summary>The line number from a DuckDB CSV error, never the line's contents (they may hold identifiers).</summary>
     private static string LineOf(string message) => LineNumber().Match(message) is { Success: true } m ? $" (near line {m.Groups[1].Value})" : "";
@@ -160,7 +178,7 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
     }
 
     private static long WriteStaged(
-        DuckDBConnection db, LandedExtract extract, FeedSchema schema, IReadOnlySet<string> present, IReadOnlySet<string> identity, DatasetLayout layout, FeedForm form)
+        DuckDBConnection db, StagingSession session, LandedExtract extract, FeedSchema schema, IReadOnlySet<string> present, IReadOnlySet<string> identity, DatasetLayout layout, FeedForm form)
     {
         // Content columns cast to their types; identity replaced by its pseudonymised form.
         var content = schema.ContentColumns.Select(c => present.Contains(c.Name)
@@ -172,11 +190,13 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
         (birthMonth, lsoa) = PseudonymisedDerived(form) ?? (birthMonth, lsoa);
         var postcodeJoin = lsoa == "p.lsoa11cd"
             ? $"""
-               LEFT JOIN (SELECT upper(replace(postcode, ' ', '')) AS postcode_key, any_value(lsoa11cd) AS lsoa11cd
-                          FROM read_csv({Sql.Path(layout.PostcodeLookup)}, header = true, all_varchar = true) GROUP BY 1) p
-                 ON upper(replace(c.postcode, ' ', '')) = p.postcode_key
+               LEFT JOIN postcode_lsoa p ON upper(replace(c.postcode, ' ', '')) = p.postcode_key
                """
             : "";
+        if (postcodeJoin.Length > 0)
+        {
+            session.LoadPostcodes(layout.PostcodeLookup);
+        }
 
         AtomicFile.Write(layout.StagedFile(extract.Feed, extract.ExtractId), temporary => DuckDb.Execute(db, $"""
             COPY (
@@ -191,14 +211,20 @@ public sealed partial class ExtractStager(IReadOnlyDictionary<string, FeedSchema
         return ParquetFooter.Rows(layout.StagedFile(extract.Feed, extract.ExtractId));
     }
 
-    private static Dictionary<string, long> QuarantineReasons(DuckDBConnection db)
+    /// <summary>Rows read, and quarantined rows by reason (in reason order, as the report lists them), in one pass over <c>checked</c>.</summary>
+    private static (long RowsRead, Dictionary<string, long> Reasons) ReadAndReasons(DuckDBConnection db)
     {
         var reasons = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (reason, count) in db.Query<(string Reason, long Count)>("SELECT split_part(failure, '|', 2), count(*) FROM checked WHERE failure IS NOT NULL GROUP BY 1 ORDER BY 1"))
+        long read = 0;
+        foreach (var (reason, count) in db.Query<(string? Reason, long Count)>("SELECT split_part(failure, '|', 2), count(*) FROM checked GROUP BY 1 ORDER BY 1 NULLS FIRST"))
         {
-            reasons[reason] = count;
+            read += count;
+            if (reason is not null)
+            {
+                reasons[reason] = count;
+            }
         }
 
-        return reasons;
+        return (read, reasons);
     }
 }
