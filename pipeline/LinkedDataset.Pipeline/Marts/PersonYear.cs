@@ -11,7 +11,11 @@ public static class PersonYear
 {
     /// <summary>Count and cost columns of <c>person_month</c> and <c>person_year</c>: name and SQL aggregate over <c>cost_month</c>.</summary>
     /// <remarks>Written <c>sum(CASE WHEN … THEN x END)</c> rather than <c>sum(x) FILTER (…)</c>: the same values (null when no row
-    /// matches), but DuckDB updates 32 filtered aggregates by slicing every chunk 32 times, slower at scale.</remarks>
+    /// matches), but DuckDB updates 32 filtered aggregates by slicing every chunk 32 times, slower at scale. Costs are summed with
+    /// <c>fsum</c> (compensated): a plain double sum depends on the order rows reach the aggregate, which varies with threads and
+    /// files, so a rebuild could differ in the last bits; the compensated sum of a person's few rows is the same in any order. For the
+    /// same reason <c>person_year</c> sums every non-count column of <c>person_month</c> (costs and weeks) in month order: a
+    /// year's twelve month files are read in parallel.</remarks>
     public static readonly IReadOnlyList<(string Column, string Aggregate)> Measures =
     [
         ("emergency_admissions", "sum(CASE WHEN setting = 'apc_emergency' THEN starts END)"),
@@ -34,18 +38,18 @@ public static class PersonYear
         ("telecare_weeks", "sum(CASE WHEN setting = 'telecare' THEN days END) / 7.0"),
         ("telecare_calls", "sum(CASE WHEN setting = 'telecare_call' THEN starts END)"),
         ("telecare_conveyances", "sum(CASE WHEN item = 'telecare_call_conveyed' THEN starts END)"),
-        ("cost_apc_emergency", "sum(CASE WHEN setting = 'apc_emergency' THEN cost END)"),
-        ("cost_apc_elective", "sum(CASE WHEN setting IN ('apc_elective', 'apc_day_case') THEN cost END)"),
-        ("cost_apc_other", "sum(CASE WHEN setting = 'apc_other' THEN cost END)"),
-        ("cost_ae", "sum(CASE WHEN setting = 'ae' THEN cost END)"),
-        ("cost_ambulance", "sum(CASE WHEN setting = 'ambulance' THEN cost END)"),
-        ("cost_op", "sum(CASE WHEN setting = 'op' THEN cost END)"),
-        ("cost_gp", "sum(CASE WHEN setting = 'gp' THEN cost END)"),
-        ("cost_community", "sum(CASE WHEN setting = 'community' THEN cost END)"),
-        ("cost_mental_health", "sum(CASE WHEN setting = 'mental_health' THEN cost END)"),
-        ("cost_social_care", "sum(CASE WHEN setting = 'social_care' THEN cost END)"),
-        ("cost_telecare", "sum(CASE WHEN setting IN ('telecare', 'telecare_call') THEN cost END)"),
-        ("total_cost", "sum(cost)"),
+        ("cost_apc_emergency", "fsum(CASE WHEN setting = 'apc_emergency' THEN cost END)"),
+        ("cost_apc_elective", "fsum(CASE WHEN setting IN ('apc_elective', 'apc_day_case') THEN cost END)"),
+        ("cost_apc_other", "fsum(CASE WHEN setting = 'apc_other' THEN cost END)"),
+        ("cost_ae", "fsum(CASE WHEN setting = 'ae' THEN cost END)"),
+        ("cost_ambulance", "fsum(CASE WHEN setting = 'ambulance' THEN cost END)"),
+        ("cost_op", "fsum(CASE WHEN setting = 'op' THEN cost END)"),
+        ("cost_gp", "fsum(CASE WHEN setting = 'gp' THEN cost END)"),
+        ("cost_community", "fsum(CASE WHEN setting = 'community' THEN cost END)"),
+        ("cost_mental_health", "fsum(CASE WHEN setting = 'mental_health' THEN cost END)"),
+        ("cost_social_care", "fsum(CASE WHEN setting = 'social_care' THEN cost END)"),
+        ("cost_telecare", "fsum(CASE WHEN setting IN ('telecare', 'telecare_call') THEN cost END)"),
+        ("total_cost", "fsum(cost)"),
     ];
 
     private static bool IsCount(string column) => !column.StartsWith("cost_", StringComparison.Ordinal) && column != "total_cost"
@@ -64,7 +68,7 @@ public static class PersonYear
         string Typed(string column, string aggregate) =>
             IsCount(column) ? $"CAST(coalesce({aggregate}, 0) AS INTEGER) AS {column}" : $"CAST(coalesce({aggregate}, 0) AS DOUBLE) AS {column}";
         var monthly = string.Join(",\n  ", Measures.Select(m => Typed(m.Column, m.Aggregate)));
-        var yearly = string.Join(",\n  ", Measures.Select(m => Typed(m.Column, $"sum(m.{m.Column})")));
+        var yearly = string.Join(",\n  ", Measures.Select(m => Typed(m.Column, IsCount(m.Column) ? $"sum(m.{m.Column})" : $"sum(m.{m.Column} ORDER BY m.month)")));
         var zeros = string.Join(", ", Measures.Select(m => $"coalesce(t.{m.Column}, 0) AS {m.Column}"));
         var months = new List<DateOnly>();
         for (var m = new DateOnly(window.Start.Year, window.Start.Month, 1); m <= window.End; m = m.AddMonths(1))
