@@ -79,12 +79,19 @@ public static class Costing
     public static readonly IReadOnlyList<string> AmbulanceArrivalModes =
         ["1048031000000100", "1048041000000109", "1048021000000102", "1048051000000107"];
 
-    /// <summary>Creates <c>sc_service</c>, <c>tc_package</c>, <c>costed_activity</c> and <c>cost_month</c>.</summary>
-    public static void Build(DuckDBConnection db, MartWindow window, string unitCostVersion)
+    /// <summary>Creates <c>sc_service</c>, <c>tc_package</c>, <c>costed_activity</c> and <c>cost_month</c> in DuckDB.</summary>
+    public static void Build(DuckDBConnection db, MartWindow window, string unitCostVersion) => Build(new MartSink(db, null), window, unitCostVersion);
+
+    /// <summary>
+    /// Creates <c>sc_service</c> and <c>tc_package</c> (small, in DuckDB), then <c>costed_activity</c> and <c>cost_month</c> through
+    /// <paramref name="sink"/>: with a folder, <c>costed_activity</c> is written straight to Parquet and <c>cost_month</c> to one
+    /// scratch Parquet file per month, so neither is held in memory.
+    /// </summary>
+    internal static void Build(MartSink sink, MartWindow window, string unitCostVersion)
     {
         var endExcl = window.EndExclusiveSql;
         var ambulance = string.Join(", ", AmbulanceArrivalModes.Select(Sql.Literal));
-        DuckDb.Execute(db, $"""
+        sink.Run("costing: social care and telecare episodes", $"""
             CREATE OR REPLACE TABLE sc_service AS
             WITH s AS (
               SELECT s.person_id, s.provider_code || ':' || s.event_reference AS source_id, s.event_start_date AS start_date,
@@ -118,8 +125,10 @@ public static class Costing
                    greatest(coalesce(e.removed, least({endExcl}, any_value(p.date_of_death))), min(e.event_date) + 1) AS end_excl
             FROM e LEFT JOIN person p USING (person_id)
             GROUP BY e.person_id, e.removed;
-
-            CREATE OR REPLACE TABLE costed_activity AS
+            """);
+        // The price year is one value: a literal, not a subquery per row.
+        var priceYear = DuckDb.Scalar<string>(sink.Db, "SELECT any_value(price_year) FROM ref_unit_cost");
+        sink.Create("costing: costed_activity", "costed_activity", $"""
             WITH apc_typed AS (
               SELECT a.person_id, a.provider_code || ':' || a.apcs_ident AS source_id, a.admission_date, a.discharge_date,
                      CAST(a.spell_tariff AS DOUBLE) AS tariff,
@@ -185,20 +194,23 @@ public static class Costing
             )
             SELECT person_id, setting, item, source_id, start_date, CAST(start_date + days AS DATE) AS end_excl, days, bed_days,
                    CAST(cost AS DOUBLE) AS cost, CAST(cost AS DOUBLE) / days AS cost_per_day, cost_basis, service_kind,
-                   (SELECT any_value(price_year) FROM ref_unit_cost) AS price_year, {Sql.Literal(unitCostVersion)} AS unit_cost_version
-            FROM rows;
+                   CAST({(priceYear is null ? "NULL" : Sql.Literal(priceYear))} AS VARCHAR) AS price_year, {Sql.Literal(unitCostVersion)} AS unit_cost_version
+            FROM rows
             """);
-        BuildCostMonth(db, window);
+        BuildCostMonth(sink, window);
     }
 
     /// <summary>
     /// <c>cost_month(person_id, month, setting, item, service_kind, starts, days, bed_days, cost)</c>: each costed row's days
     /// that fall in each month of the window, with <c>starts</c> = 1 in the month the episode started (for counting).
     /// </summary>
-    private static void BuildCostMonth(DuckDBConnection db, MartWindow window)
+    /// <remarks>
+    /// With a folder the rows are written once, partitioned by month (<c>cost_month/part=yyyy-MM/</c>), in no particular
+    /// order (they are summed, never published), so <see cref="PersonYear"/> aggregates one month at a time.
+    /// </remarks>
+    private static void BuildCostMonth(MartSink sink, MartWindow window)
     {
-        DuckDb.Execute(db, $"""
-            CREATE OR REPLACE TABLE cost_month AS
+        var select = $"""
             WITH point AS (
               SELECT person_id, CAST(date_trunc('month', start_date) AS DATE) AS month, setting, item, service_kind,
                      1 AS starts, days, bed_days, cost
@@ -223,7 +235,25 @@ public static class Costing
             )
             SELECT person_id, month, setting, item, service_kind, starts, days, bed_days, cost FROM point
             UNION ALL
-            SELECT person_id, month, setting, item, service_kind, starts, d, CASE WHEN bed_days > 0 THEN d ELSE 0 END, d * cost_per_day FROM split;
+            SELECT person_id, month, setting, item, service_kind, starts, d, CASE WHEN bed_days > 0 THEN d ELSE 0 END, d * cost_per_day FROM split
+            """;
+        if (sink.Folder is null)
+        {
+            sink.Run("costing: cost_month", $"CREATE OR REPLACE TABLE cost_month AS {select}");
+            return;
+        }
+
+        var directory = Path.Combine(sink.Folder, "cost_month");
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        sink.Run("costing: cost_month", "SET preserve_insertion_order = false");
+        sink.Run("costing: cost_month", $"""
+            COPY (SELECT *, strftime(month, '%Y-%m') AS part FROM ({select}))
+            TO {Sql.Path(directory)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (part))
             """);
+        sink.Run("costing: cost_month", "RESET preserve_insertion_order");
     }
 }

@@ -54,21 +54,34 @@ public static class MartsBuilder
         var snapshotId = SnapshotReader.CreateViews(db, layout, options.SnapshotId);
         var window = WindowOf(SnapshotManifest.Read(layout.Snapshot(snapshotId)));
         var reference = options.Reference ?? MartReference.Load();
-        var (notes, score, seconds) = BuildTables(db, window, reference, options.PriceYear, options.Scorer);
-
         var target = layout.Marts(snapshotId);
         var temporary = Path.Combine(layout.MartsRoot, ".tmp-" + snapshotId);
-        if (Directory.Exists(temporary))
+        var spill = Path.Combine(layout.MartsRoot, ".spill-" + snapshotId);
+        foreach (var folder in new[] { temporary, spill })
         {
-            Directory.Delete(temporary, recursive: true);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
+
+        // DuckDB spills to this folder rather than failing at its memory limit (in memory it would spill to ./.tmp).
+        Directory.CreateDirectory(temporary);
+        DuckDb.Execute(db, $"SET temp_directory = {Sql.Literal(spill)}");
+        var (notes, score, seconds) = BuildTables(db, window, reference, options.PriceYear, options.Scorer, temporary);
 
         var clock = Stopwatch.StartNew();
         var rows = new Dictionary<string, long>();
         foreach (var table in Tables)
         {
-            Directory.CreateDirectory(Path.Combine(temporary, table));
-            DuckDb.Execute(db, $"COPY {table} TO {Sql.Path(Path.Combine(temporary, table, table + ".parquet"))} (FORMAT parquet, COMPRESSION zstd)");
+            var written = Path.Combine(temporary, table);
+            if (!Directory.Exists(written))
+            {
+                // person_year stays in DuckDB while it is scored; it is written here, in its order (year, person).
+                Directory.CreateDirectory(written);
+                DuckDb.Execute(db, $"COPY {table} TO {Sql.Path(Path.Combine(written, table + ".parquet"))} (FORMAT parquet, COMPRESSION zstd)");
+            }
+
             rows[table] = DuckDb.Scalar<long>(db, $"SELECT count(*) FROM {table}");
         }
 
@@ -82,6 +95,12 @@ public static class MartsBuilder
             },
             rows, notes, score);
         File.WriteAllText(Path.Combine(temporary, "marts.json"), JsonSerializer.Serialize(manifest, Json));
+        db.Close();
+        if (Directory.Exists(spill))
+        {
+            Directory.Delete(spill, recursive: true);
+        }
+
         if (Directory.Exists(target))
         {
             Directory.Delete(target, recursive: true);
@@ -95,20 +114,25 @@ public static class MartsBuilder
     /// <summary>
     /// Builds the mart tables in <paramref name="db"/> from views or tables named like the snapshot's
     /// (<c>person</c>, <c>registration</c>, one per activity feed). Used by <see cref="Build"/>, tests and the benchmark.
+    /// Without <paramref name="folder"/> every mart is a DuckDB table. With it, <c>costed_activity</c> and
+    /// <c>person_month</c> (one file per month) are written there as Parquet, <c>table/*.parquet</c>, and are views over
+    /// those files; <c>person_year</c> stays a table for the caller to write. Seconds are per stage and per step.
     /// </summary>
     public static (List<string> Notes, ScoreSummary? Score, Dictionary<string, double> Seconds) BuildTables(
-        DuckDBConnection db, MartWindow window, MartReference reference, string? priceYear = null, IPersonYearScorer? scorer = null)
+        DuckDBConnection db, MartWindow window, MartReference reference, string? priceYear = null, IPersonYearScorer? scorer = null,
+        string? folder = null)
     {
+        var sink = new MartSink(db, folder);
         var seconds = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
         reference.LoadInto(db, priceYear);
-        Costing.Build(db, window, reference.UnitCostVersion);
+        Costing.Build(sink, window, reference.UnitCostVersion);
         seconds["costing"] = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        Segments.Build(db, window, reference);
+        Segments.Build(sink, window, reference);
         seconds["segments"] = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        PersonYear.Build(db);
+        PersonYear.Build(sink, window);
         seconds["person_year"] = clock.Elapsed.TotalSeconds;
         var notes = new List<string>
         {
@@ -129,6 +153,11 @@ public static class MartsBuilder
         else
         {
             notes.Add("risk_emergency_admission_next_year: null; no risk model was run.");
+        }
+
+        foreach (var (step, value) in sink.Seconds)
+        {
+            seconds["  " + step] = value;
         }
 
         return (notes, score, seconds);

@@ -53,14 +53,18 @@ public static class Segments
     }
 
     /// <summary>Creates <c>years</c>, <c>population_year</c> and <c>segment_year</c>.</summary>
-    public static void Build(DuckDBConnection db, MartWindow window, MartReference reference)
+    public static void Build(DuckDBConnection db, MartWindow window, MartReference reference) => Build(new MartSink(db, null), window, reference);
+
+    /// <summary>As <see cref="Build(DuckDBConnection, MartWindow, MartReference)"/>, each statement timed by <paramref name="sink"/>.</summary>
+    internal static void Build(MartSink sink, MartWindow window, MartReference reference)
     {
+        var db = sink.Db;
         var years = string.Join(", ", window.FinancialYears.Select(y =>
             $"({y}, {MartWindow.DateSql(FinancialYear.Start(y))}, {MartWindow.DateSql(FinancialYear.End(y).AddDays(1))}, " +
             $"'{FinancialYear.Label(y)}', {(FinancialYear.Start(y) >= window.Start && FinancialYear.End(y) <= window.End ? "true" : "false")})"));
         var bands = string.Join(" ", AgeBands.Reverse().Select(b => $"WHEN age >= {b.From} THEN '{b.Label}'"));
         var livesAlone = LivesAloneSql(db);
-        DuckDb.Execute(db, $"""
+        sink.Run("segments: conditions before each year", $"""
             CREATE OR REPLACE TABLE years AS
               SELECT * FROM (VALUES {years}) t(fin_year, year_start, year_end_excl, fin_year_label, year_complete);
 
@@ -97,7 +101,8 @@ public static class Segments
               SELECT dx.person_id, dx.admission_date, c.condition, c.weight FROM dx JOIN ref_charlson c ON c.prefix = left(dx.code, 3)
               UNION
               SELECT dx.person_id, dx.admission_date, c.condition, c.weight FROM dx JOIN ref_charlson c ON c.prefix = left(dx.code, 4);
-
+            """);
+        sink.Run("segments: segment_year", $"""
             CREATE OR REPLACE TABLE segment_year AS
             WITH base AS (
               SELECT y.fin_year, y.fin_year_label, y.year_start, y.year_end_excl, y.year_complete, py.person_id, py.months_registered,
@@ -186,7 +191,7 @@ public static class Segments
                    {Sql.Literal(reference.CharlsonVersion)} AS charlson_codelist_version,
                    {Sql.Literal(reference.PalliativeVersion)} AS palliative_codelist_version,
                    {Sql.Literal(RulesVersion)} AS segment_rules_version
-            FROM scored;
+            FROM scored
             """);
     }
 
