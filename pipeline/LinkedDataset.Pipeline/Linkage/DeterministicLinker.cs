@@ -17,9 +17,14 @@ public static class DeterministicLinker
 
     /// <summary>
     /// Assigns <c>person_id</c>s: tokens already in the link table keep theirs; new tokens get the
-    /// next ids in the order their first pmi row was staged (extract id, then row: never the token, so
-    /// the same inputs give the same ids under any key). New ids start above
-    /// <paramref name="reservedMaxId"/> (the highest id given to a provisional person).
+    /// next ids in the order their first pmi row was staged (extract period, extract id, then row: never
+    /// the token, so the same inputs give the same ids under any key). The period comes first so that
+    /// adding a month numbers its new people after everyone earlier, exactly as a full rebuild of all the
+    /// months does (docs/incremental-refresh.md). New ids start above <paramref name="reservedMaxId"/>
+    /// (the highest id an older dataset gave a provisional person below <see cref="Probabilistic.ProbabilisticLinkage.ProvisionalIdBase"/>).
+    /// Reads <c>pmi_first_seen(person_token, first_seen)</c> (<see cref="FirstSeenSql"/>): every pmi row of the snapshot's
+    /// extracts counts, also a registration sent again later (the deduplicated <c>staged_pmi</c> keeps only the
+    /// latest copy, which would date a person by their last update rather than their first appearance).
     /// </summary>
     public static void UpdateLinkTable(DuckDBConnection db, string? existingLinkTable, long reservedMaxId = 0)
     {
@@ -29,10 +34,14 @@ public static class DeterministicLinker
         DuckDb.Execute(db, $"""
             INSERT INTO link
             SELECT person_token, greatest((SELECT coalesce(max(person_id), 0) FROM link), {reservedMaxId}) + row_number() OVER (ORDER BY first_seen)
-            FROM (SELECT person_token, min(struct_pack(e := extract_id, r := source_row)) AS first_seen FROM staged_pmi WHERE person_token IS NOT NULL GROUP BY person_token) t
+            FROM pmi_first_seen t
             WHERE person_token NOT IN (SELECT person_token FROM link)
             """);
     }
+
+    /// <summary>The query for <c>pmi_first_seen</c> over the staged pmi rows in <paramref name="rows"/> (all copies, before deduplication).</summary>
+    public static string FirstSeenSql(string rows) =>
+        $"SELECT person_token, min(struct_pack(p := extract_period, e := extract_id, r := source_row)) AS first_seen FROM {rows} WHERE person_token IS NOT NULL GROUP BY person_token";
 
     /// <summary>The registration and person tables of the linked layer, from the PMI.</summary>
     public static void BuildPersonIndex(DuckDBConnection db, FeedSchema pmi, string imdLookup)

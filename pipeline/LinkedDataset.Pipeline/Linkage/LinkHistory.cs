@@ -36,9 +36,13 @@ public static class LinkHistory
             : "CREATE OR REPLACE TABLE provisional_person (profile_key UBIGINT, person_id BIGINT, first_snapshot VARCHAR)");
     }
 
-    /// <summary>The highest person id handed out to a provisional person, so the link table's new ids start above it.</summary>
+    /// <summary>
+    /// The highest person id an older dataset handed to a provisional person in the registered persons'
+    /// range (before provisional ids started at <see cref="Probabilistic.ProbabilisticLinkage.ProvisionalIdBase"/>),
+    /// so the link table's new ids start above it; 0 for a dataset with none.
+    /// </summary>
     public static long MaxProvisionalId(DuckDBConnection db) =>
-        DuckDb.Scalar<long>(db, "SELECT coalesce(max(person_id), 0) FROM provisional_person");
+        DuckDb.Scalar<long>(db, $"SELECT coalesce(max(person_id), 0) FROM provisional_person WHERE person_id < {Probabilistic.ProbabilisticLinkage.ProvisionalIdBase}");
 
     /// <summary>Writes both tables (atomically, like the link table).</summary>
     public static void Save(DuckDBConnection db, DatasetLayout layout)

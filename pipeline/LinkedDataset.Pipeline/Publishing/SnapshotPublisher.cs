@@ -30,6 +30,9 @@ public sealed record PublishResult(string SnapshotId, string Path, bool AlreadyP
 
     /// <summary>True when nothing new was staged and the current snapshot already held every staged extract, so linkage did not run.</summary>
     public bool Reused { get; init; }
+
+    /// <summary>Activity partitions (table × month) written and taken unchanged from the previous snapshot; null when nothing was written.</summary>
+    public PartitionCounts? Partitions { get; init; }
 }
 
 /// <summary>
@@ -67,6 +70,7 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
         var duplicates = LoadStaged(db, layout, extracts);
         cancellationToken.ThrowIfCancellationRequested();
         PublishCheckpoint.Reach(options, PublishCheckpoint.Loaded);
+        var loaded = clock.Elapsed.TotalSeconds;
 
         LinkHistory.Load(db, layout);
         DeterministicLinker.UpdateLinkTable(db, layout.LinkTable, LinkHistory.MaxProvisionalId(db));
@@ -78,7 +82,9 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
         }
 
         Households.Build(db, schemas["pmi"]);
+        var deterministic = clock.Elapsed.TotalSeconds - loaded;
         var probabilistic = ProbabilisticLinkage.Run(db, schemas, activityFeeds, LinkageSettings.Configured, snapshotId, DateTime.UtcNow);
+        var probabilisticSeconds = clock.Elapsed.TotalSeconds - loaded - deterministic;
 
         var linkRates = activityFeeds.ToDictionary(f => f, f => LinkRate.Of(db, $"linked_{f}"));
 
@@ -94,6 +100,7 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
         }
 
         SnapshotManifest manifest;
+        PartitionCounts? partitions = null;
         if (alreadyPublished)
         {
             manifest = SnapshotManifest.Read(target);
@@ -106,14 +113,18 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
             AtomicFile.Write(layout.LinkTable, temporary => DuckDb.Execute(db, $"COPY (SELECT * FROM link ORDER BY person_id) TO {Sql.Path(temporary)} (FORMAT parquet, COMPRESSION zstd)"));
             LinkHistory.Save(db, layout);
             PublishCheckpoint.Reach(options, PublishCheckpoint.LinkTableWritten);
-            manifest = WriteSnapshot(db, layout, snapshotId, extracts, options.KeyId, activityFeeds, duplicates, probabilistic, point => PublishCheckpoint.Reach(options, point));
+            manifest = WriteSnapshot(db, layout, snapshotId, extracts, options.KeyId, activityFeeds, duplicates, probabilistic, point => PublishCheckpoint.Reach(options, point), out var counts);
+            partitions = counts;
         }
 
         PublishCheckpoint.Reach(options, PublishCheckpoint.Moved);
         AtomicFile.WriteAllText(layout.CurrentSnapshotPointer, snapshotId);
         PublishCheckpoint.Reach(options, PublishCheckpoint.CurrentWritten);
         logger.LogInformation("Published snapshot {SnapshotId} from {Extracts} extracts.", snapshotId, extracts.Count);
-        return new PublishResult(snapshotId, target, alreadyPublished, manifest, linkRates, clock.Elapsed.TotalSeconds) { Probabilistic = probabilistic };
+        logger.LogInformation(
+            "Publish timings: load {Load:F1} s, deterministic {Deterministic:F1} s, probabilistic {Probabilistic:F1} s, write {Write:F1} s; partitions written {Written}, reused {Reused}.",
+            loaded, deterministic, probabilisticSeconds, clock.Elapsed.TotalSeconds - loaded - deterministic - probabilisticSeconds, partitions?.Written ?? 0, partitions?.Reused ?? 0);
+        return new PublishResult(snapshotId, target, alreadyPublished, manifest, linkRates, clock.Elapsed.TotalSeconds) { Probabilistic = probabilistic, Partitions = partitions };
     }
 
     /// <summary>
@@ -137,7 +148,8 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
                       NULL::BIGINT AS source_row, {empty}, NULL::VARCHAR AS person_token, NULL::VARCHAR AS birth_month, NULL::VARCHAR AS sex,
                       NULL::VARCHAR AS lsoa11cd, NULL::VARCHAR AS household_token LIMIT 0
                     """);
-                removed[feed] = 0;
+                removed[feed] = 0; // pmi always has files (checked before loading), so pmi_first_seen is made below
+
                 continue;
             }
 
@@ -146,6 +158,10 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
                 SELECT * FROM read_parquet({Sql.PathList(files)}, union_by_name = true)
                 QUALIFY row_number() OVER ({DuplicateRule.Window(schema)}) = 1
                 """);
+            if (feed == "pmi")
+            {
+                DuckDb.Execute(db, $"CREATE TABLE pmi_first_seen AS {DeterministicLinker.FirstSeenSql($"read_parquet({Sql.PathList(files)}, union_by_name = true)")}");
+            }
             var total = extracts.Where(e => e.Feed == feed).Sum(e => e.RowsStaged);
             removed[feed] = total - DuckDb.Scalar<long>(db, $"SELECT count(*) FROM staged_{feed}");
         }
@@ -155,7 +171,8 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
 
     private SnapshotManifest WriteSnapshot(
         DuckDBConnection db, DatasetLayout layout, string snapshotId, IReadOnlyList<StagingReport> extracts, string keyId,
-        IReadOnlyList<string> activityFeeds, IReadOnlyDictionary<string, long> duplicates, ProbabilisticLinkageResult probabilistic, Action<string> checkpoint)
+        IReadOnlyList<string> activityFeeds, IReadOnlyDictionary<string, long> duplicates, ProbabilisticLinkageResult probabilistic, Action<string> checkpoint,
+        out PartitionCounts partitions)
     {
         var target = layout.Snapshot(snapshotId);
         var temporary = Path.Combine(layout.Snapshots, ".tmp-" + snapshotId);
@@ -176,17 +193,16 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
         foreach (var feed in activityFeeds)
         {
             rows[feed] = DuckDb.Scalar<long>(db, $"SELECT count(*) FROM linked_{feed}");
-            var folder = Path.Combine(temporary, feed);
             if (rows[feed] == 0)
             {
                 // An empty table still gets a file, so its columns are readable.
+                var folder = Path.Combine(temporary, feed);
                 Directory.CreateDirectory(folder);
                 DuckDb.Execute(db, $"COPY (SELECT * EXCLUDE (period) FROM linked_{feed}) TO {Sql.Path(Path.Combine(folder, "empty.parquet"))} (FORMAT parquet)");
-                continue;
             }
-
-            DuckDb.Execute(db, $"COPY linked_{feed} TO {Sql.Path(folder)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (period), FILENAME_PATTERN 'part_{{i}}')");
         }
+
+        partitions = PartitionWriter.Write(db, temporary, activityFeeds.Where(f => rows[f] > 0), PreviousSnapshot(layout, keyId));
 
         LinkageReport.Write(db, temporary, activityFeeds, probabilistic, snapshotId);
         var manifest = new SnapshotManifest(
@@ -205,6 +221,28 @@ public sealed class SnapshotPublisher(IReadOnlyDictionary<string, FeedSchema> sc
 
         Directory.Move(temporary, target);
         return manifest;
+    }
+
+    /// <summary>
+    /// The current snapshot's folder when its partition files may be reused: made by this code version
+    /// with this key id, and whole (a folder is never trusted by its name alone). Else null.
+    /// </summary>
+    private string? PreviousSnapshot(DatasetLayout layout, string keyId)
+    {
+        if (layout.CurrentSnapshotId is not { } current || !File.Exists(Path.Combine(layout.Snapshot(current), "manifest.json")))
+        {
+            return null;
+        }
+
+        var folder = layout.Snapshot(current);
+        var manifest = SnapshotManifest.Read(folder);
+        if (manifest.CodeVersion != CodeVersion || manifest.KeyId != keyId || SnapshotVerifier.Verify(folder) is { Ok: false })
+        {
+            return null;
+        }
+
+        logger.LogDebug("Reusing unchanged partitions of snapshot {SnapshotId}.", current);
+        return folder;
     }
 
     /// <summary>A hash of everything the snapshot's content depends on.</summary>

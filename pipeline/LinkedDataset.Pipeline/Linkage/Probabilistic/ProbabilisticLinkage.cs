@@ -29,6 +29,17 @@ public sealed record ProbabilisticLinkageResult(
 /// </summary>
 public static class ProbabilisticLinkage
 {
+    /// <summary>
+    /// A new provisional person's id is this (2^60) plus 60 bits of the MD5 of its first record's feed,
+    /// provider and record id: apart from registered persons (1, 2, …), and a function of the records
+    /// alone, not of the order refreshes met them. A counter would depend on history (a record that
+    /// becomes provisional only when a later month refits the model would be numbered after persons made
+    /// earlier, where a full rebuild numbers it among them), so an incremental refresh and a full rebuild
+    /// would number the same persons differently (docs/incremental-refresh.md). Datasets from before keep
+    /// their lower, counted provisional ids.
+    /// </summary>
+    public const long ProvisionalIdBase = 1L << 60;
+
     private static readonly (string Token, string Column)[] TokenMap =
     [
         ("given", "mt_given_name"), ("family", "mt_family_name"), ("soundex", "mt_family_soundex"), ("initial", "mt_first_initial"),
@@ -55,14 +66,14 @@ public static class ProbabilisticLinkage
         {
             var schema = schemas[f];
             return $"""
-                SELECT '{f}' AS feed, s.extract_id, s.source_row, s.provider_code, CAST(s.{Sql.Identifier(schema.RecordId)} AS VARCHAR) AS record_id,
+                SELECT '{f}' AS feed, s.extract_period, s.extract_id, s.source_row, s.provider_code, CAST(s.{Sql.Identifier(schema.RecordId)} AS VARCHAR) AS record_id,
                        s.birth_month, s.lsoa11cd, {TokenSelect(db, f)}
                 FROM staged_{f} s LEFT JOIN pl_link l USING (person_token) WHERE l.person_id IS NULL
                 """;
         }).ToList();
         DuckDb.Execute(db, sources.Count == 0
             ? "CREATE OR REPLACE TABLE pl_source AS SELECT NULL::BIGINT AS record_key, NULL::VARCHAR AS feed, NULL::VARCHAR AS extract_id, NULL::BIGINT AS source_row, NULL::VARCHAR AS provider_code, NULL::VARCHAR AS record_id, NULL::VARCHAR AS birth_month, NULL::VARCHAR AS lsoa11cd, NULL::VARCHAR AS sex LIMIT 0"
-            : $"CREATE OR REPLACE TABLE pl_source AS SELECT row_number() OVER (ORDER BY feed, extract_id, source_row) AS record_key, * FROM ({string.Join("\nUNION ALL\n", sources)})");
+            : $"CREATE OR REPLACE TABLE pl_source AS SELECT row_number() OVER (ORDER BY extract_period, feed, extract_id, source_row) AS record_key, * EXCLUDE (extract_period) FROM ({string.Join("\nUNION ALL\n", sources)})");
         var records = DuckDb.Scalar<long>(db, "SELECT count(*) FROM pl_source");
 
         FellegiSunterResult? model = null;
@@ -114,15 +125,8 @@ public static class ProbabilisticLinkage
             QUALIFY row_number() OVER (PARTITION BY min(h.person_id) ORDER BY min(d.first_record)) = 1;
             UPDATE provisional_person SET profile_key = r.profile_key FROM pl_reuse r WHERE provisional_person.person_id = r.person_id;
             """);
+        NumberNewProvisionalPersons(db, snapshotId);
         DuckDb.Execute(db, $"""
-            INSERT INTO provisional_person
-            SELECT profile_key,
-                   greatest((SELECT coalesce(max(person_id), 0) FROM link), (SELECT coalesce(max(person_id), 0) FROM provisional_person))
-                     + row_number() OVER (ORDER BY first_record),
-                   {Sql.Literal(snapshotId)}
-            FROM (SELECT profile_key, first_record FROM pl_decision WHERE decision = '{FellegiSunterLinker.Provisional}') d
-            WHERE profile_key NOT IN (SELECT profile_key FROM provisional_person);
-
             CREATE OR REPLACE TABLE pl_new AS
             SELECT s.record_key, s.feed, s.provider_code, s.record_id, s.extract_id, s.source_row, rp.profile_key,
                    coalesce(d.person_id, pp.person_id) AS person_id, d.decision AS link_method,
@@ -151,6 +155,39 @@ public static class ProbabilisticLinkage
                  AND h.link_method = '{FellegiSunterLinker.Probabilistic}' AND n.link_method = '{FellegiSunterLinker.Probabilistic}'
                  AND kept.p >= {settings.LowerThreshold.ToString("R", CultureInfo.InvariantCulture)};
             """);
+    }
+
+    /// <summary>
+    /// Ids for provisional token sets not yet in <c>provisional_person</c> (<see cref="ProvisionalIdBase"/>).
+    /// Two first records whose 60 bits coincide (about 1 in 10^6 for a million provisional persons) are
+    /// told apart by moving the later one (by record order) up by one until the id is free.
+    /// </summary>
+    private static void NumberNewProvisionalPersons(DuckDBConnection db, string snapshotId)
+    {
+        DuckDb.Execute(db, $"""
+            CREATE OR REPLACE TABLE pl_new_provisional AS
+            SELECT d.profile_key, d.first_record,
+                   {ProvisionalIdBase} + CAST(md5_number(concat_ws('/', s.feed, s.provider_code, s.record_id)) % CAST({ProvisionalIdBase} AS UHUGEINT) AS BIGINT) AS person_id
+            FROM pl_decision d JOIN pl_source s ON s.record_key = d.first_record
+            WHERE d.decision = '{FellegiSunterLinker.Provisional}' AND d.profile_key NOT IN (SELECT profile_key FROM provisional_person)
+            """);
+        for (var round = 0; round < 1000; round++)
+        {
+            DuckDb.Execute(db, """
+                CREATE OR REPLACE TABLE pl_clash AS
+                SELECT profile_key FROM pl_new_provisional n
+                WHERE n.person_id IN (SELECT person_id FROM provisional_person)
+                   OR EXISTS (SELECT 1 FROM pl_new_provisional o WHERE o.person_id = n.person_id AND o.first_record < n.first_record)
+                """);
+            if (DuckDb.Scalar<long>(db, "SELECT count(*) FROM pl_clash") == 0)
+            {
+                break;
+            }
+
+            DuckDb.Execute(db, "UPDATE pl_new_provisional SET person_id = person_id + 1 WHERE profile_key IN (SELECT profile_key FROM pl_clash)");
+        }
+
+        DuckDb.Execute(db, $"INSERT INTO provisional_person SELECT profile_key, person_id, {Sql.Literal(snapshotId)} FROM pl_new_provisional ORDER BY first_record");
     }
 
     /// <summary>Closes changed or vanished open rows and opens rows for new and changed links; returns the number of changes.</summary>
