@@ -136,22 +136,19 @@ public static partial class CohortBuilder
     {
         var from = CriterionSql.Date(d.Population.RegisteredFrom.Resolve(data));
         var to = CriterionSql.Date(d.Population.RegisteredTo.Resolve(data));
-        string entries;
+        var bands = string.Join(" ", Segments.AgeBands.Reverse().Select(b => $"WHEN age >= {b.From} THEN '{b.Label}'"));
         if (d.Index.Fixed is { } fixedDate)
         {
-            entries = $"SELECT person_id, {CriterionSql.Date(fixedDate.Resolve(data))} AS index_date FROM ch_base";
-        }
-        else
-        {
-            var ev = d.Index.Event!;
-            entries = $"""
-                SELECT DISTINCT ev.person_id, CAST(ev.event_date AS DATE) AS index_date
-                FROM ({CriterionSql.Events(ev.Source)}) ev SEMI JOIN ch_base b ON b.person_id = ev.person_id
-                WHERE ev.event_date BETWEEN {CriterionSql.Date(ev.From.Resolve(data))} AND {CriterionSql.Date(ev.To.Resolve(data))}
-                """;
+            return FixedBaseAndEntries(CriterionSql.Date(fixedDate.Resolve(data)), from, to, bands);
         }
 
-        var bands = string.Join(" ", Segments.AgeBands.Reverse().Select(b => $"WHEN age >= {b.From} THEN '{b.Label}'"));
+        var ev = d.Index.Event!;
+        var entries = $"""
+            SELECT DISTINCT ev.person_id, CAST(ev.event_date AS DATE) AS index_date
+            FROM ({CriterionSql.Events(ev.Source)}) ev SEMI JOIN ch_base b ON b.person_id = ev.person_id
+            WHERE ev.event_date BETWEEN {CriterionSql.Date(ev.From.Resolve(data))} AND {CriterionSql.Date(ev.To.Resolve(data))}
+            """;
+
         return $"""
             CREATE OR REPLACE TEMP TABLE ch_base AS
             SELECT r.person_id
@@ -175,6 +172,33 @@ public static partial class CohortBuilder
             LATERAL (SELECT CAST({AgeSql("raw.index_date")} AS INTEGER) AS age) a;
             """;
     }
+
+    /// <summary>
+    /// Base and entries for a fixed index date (one entry per base person) in one pass over <c>registration</c> and
+    /// <c>person</c>: per person, whether a registration overlaps the population's dates and the practice of the latest
+    /// registration started by the index date, grouped once. The same rows as the general path, which joins the
+    /// registrations a second time per entry to find the practice.
+    /// </summary>
+    private static string FixedBaseAndEntries(string index, string from, string to, string bands) => $"""
+        CREATE OR REPLACE TEMP TABLE ch_entries AS
+        WITH reg AS (
+          SELECT r.person_id,
+                 arg_max(r.practice_code, r.registration_start_date) FILTER (r.registration_start_date <= {index}) AS practice_code
+          FROM registration r
+          GROUP BY r.person_id
+          HAVING bool_or(r.registration_start_date <= {to} AND (r.registration_end_date IS NULL OR r.registration_end_date >= {from}))
+        ), aged AS (
+          SELECT reg.person_id, {index} AS index_date, CAST({AgeSql(index)} AS INTEGER) AS age, reg.practice_code
+          FROM reg JOIN person p USING (person_id)
+          WHERE p.date_of_death IS NULL OR p.date_of_death >= {from}
+        )
+        SELECT row_number() OVER (ORDER BY person_id) AS entry_id, person_id, index_date,
+               CAST(CASE WHEN month(index_date) >= 4 THEN year(index_date) ELSE year(index_date) - 1 END AS INTEGER) AS fin_year,
+               age, CASE WHEN age IS NULL THEN NULL {bands} END AS age_band, practice_code
+        FROM aged;
+
+        CREATE OR REPLACE TEMP TABLE ch_base AS SELECT person_id FROM ch_entries;
+        """;
 
     private static string Flags(IReadOnlyList<CompiledRule> rules)
     {
