@@ -41,10 +41,16 @@ public static class CohortBenchmark
         var window = new MartWindow(new DateOnly(2024, 4, 1), new DateOnly(2026, 3, 31));
         MartsBuilder.BuildTables(db, window, MartReference.Load());
         Console.WriteLine($"marts built in memory in {clock.Elapsed.TotalSeconds:F1}s");
+        if (Environment.GetEnvironmentVariable("LDP_BENCH_PROFILE") is { Length: > 0 } profile)
+        {
+            // Development aid: DuckDB prints each statement's operator tree with timings (query_tree) to stdout.
+            DuckDb.Execute(db, $"SET enable_profiling = {Sql.Literal(profile)}");
+        }
+
         SandboxedSnapshot.LockDown(db, [folder]);
         var data = new DataWindow(window.Start, window.End);
 
-        var measureFile = Path.Combine(Path.GetTempPath(), "ldp-bench-measure.measure.yaml");
+        var measureFile = Path.Combine(folder, "bench.measure.yaml");
         File.WriteAllText(measureFile, """
             name: bench
             numerator: { kind: person_time, activity: { setting: apc_emergency } }
@@ -55,23 +61,37 @@ public static class CohortBenchmark
             """);
         var measure = MeasureParser.Load(measureFile);
         clock.Restart();
-        var (values, _) = MeasureRunner.Compute(db, measure, data, SdcPolicy.Default);
+        var (values, practices) = MeasureRunner.Compute(db, measure, data, SdcPolicy.Default);
         Console.WriteLine($"measure: {values.Select(v => v.Interval).Distinct().Count()} months × {values.Select(v => v.Group1).Distinct().Count()} groups in {clock.Elapsed.TotalSeconds:F2}s (one statement for all intervals)");
+        if (Environment.GetEnvironmentVariable("LDP_BENCH_DUMP") is { Length: > 0 } dump)
+        {
+            File.WriteAllLines(dump, values.Select(v => v.ToString()).Concat(practices.Select(p => p.ToString())));
+        }
 
-        foreach (var file in Directory.GetFiles(Path.Combine(ProjectPaths.SchemasRoot, "cohorts"), "*.cohort.yaml").Order(StringComparer.Ordinal))
+        Console.WriteLine($"  fingerprint: values {OutputFingerprint.Of(values.Select(v => new object?[] { v.Interval, v.Group1, v.Group2, v.Numerator, v.Denominator, v.Value, v.Lower, v.Upper, v.Method, v.Dsr, v.DsrLower, v.DsrUpper }))}; practices {OutputFingerprint.Of(practices.Select(p => new object?[] { p.Practice, p.Observed, p.Expected, p.Ratio, p.Flag }))}");
+
+        // Development aid: LDP_BENCH_COHORTS=telecare times only the cohorts whose file name contains it ("-" for none).
+        var only = Environment.GetEnvironmentVariable("LDP_BENCH_COHORTS") ?? "";
+        foreach (var file in Directory.GetFiles(Path.Combine(ProjectPaths.SchemasRoot, "cohorts"), "*.cohort.yaml").Order(StringComparer.Ordinal)
+                     .Where(f => Path.GetFileName(f).Contains(only, StringComparison.Ordinal)))
         {
             var definition = CohortParser.Load(file);
             var times = new List<double>();
-            long size = 0;
+            CohortBuild? build = null;
             for (var i = 0; i < 5; i++)
             {
                 var run = Stopwatch.StartNew();
-                size = CohortBuilder.Build(db, definition, data).People;
+                build = CohortBuilder.Build(db, definition, data);
                 times.Add(run.Elapsed.TotalSeconds);
             }
 
+            var size = build!.People;
+
             times.Sort();
             Console.WriteLine($"cohort {definition.Name}: {size:N0} people, median {times[2]:F2}s over 5 runs (min {times[0]:F2}s, max {times[4]:F2}s)");
+            // Not timed: what a change to the SQL must leave unchanged (attrition, and every row of the person-level table).
+            Console.WriteLine($"  attrition (people/events per step): {string.Join(", ", build.Attrition.Select(a => $"{a.People}/{a.Events} alone {a.PeoplePassingAlone}/{a.EventsPassingAlone}"))}");
+            Console.WriteLine($"  fingerprint: cohort {OutputFingerprint.OfQuery(db, "SELECT * FROM ch_cohort ORDER BY person_id")}");
         }
 
         using var process = Process.GetCurrentProcess();

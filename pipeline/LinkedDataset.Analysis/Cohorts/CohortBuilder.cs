@@ -1,6 +1,7 @@
 // Dapper's AOT analyzers ask for Dapper.AOT; this file uses plain Dapper.
 #pragma warning disable DAP005, DAP028
 
+using System.Text.RegularExpressions;
 using Dapper;
 using DuckDB.NET.Data;
 using LinkedDataset.Pipeline.Marts;
@@ -41,7 +42,7 @@ public sealed record CohortBuild(IReadOnlyList<string> Rules, IReadOnlyList<Attr
 /// exit (earliest of follow-up end, registration end, death, data end) and the output variables.</item>
 /// </list>
 /// </remarks>
-public static class CohortBuilder
+public static partial class CohortBuilder
 {
     /// <summary>Builds the cohort; <paramref name="data"/> resolves anchored dates (data_start, data_end).</summary>
     public static CohortBuild Build(DuckDBConnection db, CohortDefinition definition, DataWindow data)
@@ -52,10 +53,21 @@ public static class CohortBuilder
         }
 
         var rules = Rules(definition);
+        var flags = Flags(rules);
+        var cohort = Cohort(definition, data);
         DuckDb.Execute(db, BaseAndEntries(definition, data));
-        DuckDb.Execute(db, Flags(rules));
+        if (RankTable().IsMatch(flags) || RankTable().IsMatch(cohort))
+        {
+            // Cost ranks over everyone's year, only for a definition that asks for a top-percent segment.
+            DuckDb.Execute(db, """
+                CREATE OR REPLACE TEMP TABLE ch_rank AS
+                SELECT person_id, fin_year, cume_dist() OVER (PARTITION BY fin_year ORDER BY total_cost DESC) AS top_share FROM person_year;
+                """);
+        }
+
+        DuckDb.Execute(db, flags);
         var attrition = Attrition(db, rules);
-        DuckDb.Execute(db, Cohort(definition, data));
+        DuckDb.Execute(db, cohort);
         var people = DuckDb.Scalar<long>(db, "SELECT count(*) FROM ch_cohort");
         return new CohortBuild(rules.Select(r => r.Name).ToList(), attrition, people, data);
     }
@@ -124,22 +136,19 @@ public static class CohortBuilder
     {
         var from = CriterionSql.Date(d.Population.RegisteredFrom.Resolve(data));
         var to = CriterionSql.Date(d.Population.RegisteredTo.Resolve(data));
-        string entries;
+        var bands = string.Join(" ", Segments.AgeBands.Reverse().Select(b => $"WHEN age >= {b.From} THEN '{b.Label}'"));
         if (d.Index.Fixed is { } fixedDate)
         {
-            entries = $"SELECT person_id, {CriterionSql.Date(fixedDate.Resolve(data))} AS index_date FROM ch_base";
-        }
-        else
-        {
-            var ev = d.Index.Event!;
-            entries = $"""
-                SELECT DISTINCT ev.person_id, CAST(ev.event_date AS DATE) AS index_date
-                FROM ({CriterionSql.Events(ev.Source)}) ev SEMI JOIN ch_base b ON b.person_id = ev.person_id
-                WHERE ev.event_date BETWEEN {CriterionSql.Date(ev.From.Resolve(data))} AND {CriterionSql.Date(ev.To.Resolve(data))}
-                """;
+            return FixedBaseAndEntries(CriterionSql.Date(fixedDate.Resolve(data)), from, to, bands);
         }
 
-        var bands = string.Join(" ", Segments.AgeBands.Reverse().Select(b => $"WHEN age >= {b.From} THEN '{b.Label}'"));
+        var ev = d.Index.Event!;
+        var entries = $"""
+            SELECT DISTINCT ev.person_id, CAST(ev.event_date AS DATE) AS index_date
+            FROM ({CriterionSql.Events(ev.Source)}) ev SEMI JOIN ch_base b ON b.person_id = ev.person_id
+            WHERE ev.event_date BETWEEN {CriterionSql.Date(ev.From.Resolve(data))} AND {CriterionSql.Date(ev.To.Resolve(data))}
+            """;
+
         return $"""
             CREATE OR REPLACE TEMP TABLE ch_base AS
             SELECT r.person_id
@@ -149,32 +158,58 @@ public static class CohortBuilder
             GROUP BY r.person_id;
 
             CREATE OR REPLACE TEMP TABLE ch_entries AS
-            WITH raw AS ({entries})
+            WITH raw AS ({entries}), practice AS (
+              -- The practice at index: of the latest registration started by then (a join, not a subquery per entry).
+              SELECT raw.person_id, raw.index_date, arg_max(r.practice_code, r.registration_start_date) AS practice_code
+              FROM raw JOIN registration r ON r.person_id = raw.person_id AND r.registration_start_date <= raw.index_date
+              GROUP BY raw.person_id, raw.index_date
+            )
             SELECT row_number() OVER (ORDER BY raw.person_id, raw.index_date) AS entry_id, raw.person_id, raw.index_date,
                    CAST(CASE WHEN month(raw.index_date) >= 4 THEN year(raw.index_date) ELSE year(raw.index_date) - 1 END AS INTEGER) AS fin_year,
-                   a.age, CASE WHEN a.age IS NULL THEN NULL {bands} END AS age_band,
-                   (SELECT arg_max(r.practice_code, r.registration_start_date) FROM registration r
-                    WHERE r.person_id = raw.person_id AND r.registration_start_date <= raw.index_date) AS practice_code
-            FROM raw JOIN person p USING (person_id), LATERAL (SELECT CAST({AgeSql("raw.index_date")} AS INTEGER) AS age) a;
+                   a.age, CASE WHEN a.age IS NULL THEN NULL {bands} END AS age_band, pr.practice_code
+            FROM raw JOIN person p USING (person_id)
+            LEFT JOIN practice pr ON pr.person_id = raw.person_id AND pr.index_date = raw.index_date,
+            LATERAL (SELECT CAST({AgeSql("raw.index_date")} AS INTEGER) AS age) a;
             """;
     }
+
+    /// <summary>
+    /// Base and entries for a fixed index date (one entry per base person) in one pass over <c>registration</c> and
+    /// <c>person</c>: per person, whether a registration overlaps the population's dates and the practice of the latest
+    /// registration started by the index date, grouped once. The same rows as the general path, which joins the
+    /// registrations a second time per entry to find the practice.
+    /// </summary>
+    private static string FixedBaseAndEntries(string index, string from, string to, string bands) => $"""
+        CREATE OR REPLACE TEMP TABLE ch_entries AS
+        WITH reg AS (
+          SELECT r.person_id,
+                 arg_max(r.practice_code, r.registration_start_date) FILTER (r.registration_start_date <= {index}) AS practice_code
+          FROM registration r
+          GROUP BY r.person_id
+          HAVING bool_or(r.registration_start_date <= {to} AND (r.registration_end_date IS NULL OR r.registration_end_date >= {from}))
+        ), aged AS (
+          SELECT reg.person_id, {index} AS index_date, CAST({AgeSql(index)} AS INTEGER) AS age, reg.practice_code
+          FROM reg JOIN person p USING (person_id)
+          WHERE p.date_of_death IS NULL OR p.date_of_death >= {from}
+        )
+        SELECT row_number() OVER (ORDER BY person_id) AS entry_id, person_id, index_date,
+               CAST(CASE WHEN month(index_date) >= 4 THEN year(index_date) ELSE year(index_date) - 1 END AS INTEGER) AS fin_year,
+               age, CASE WHEN age IS NULL THEN NULL {bands} END AS age_band, practice_code
+        FROM aged;
+
+        CREATE OR REPLACE TEMP TABLE ch_base AS SELECT person_id FROM ch_entries;
+        """;
 
     private static string Flags(IReadOnlyList<CompiledRule> rules)
     {
         var passes = rules.Select((r, i) => r.Exclude ? $"NOT coalesce({r.Test}, false) AS r{i + 1}" : $"coalesce({r.Test}, false) AS r{i + 1}");
         var firstFailed = rules.Count == 0 ? "0" : "CASE " + string.Concat(rules.Select((_, i) => $"WHEN NOT r{i + 1} THEN {i + 1} ")) + "ELSE 0 END";
         return $"""
-            CREATE OR REPLACE TEMP TABLE ch_rank AS
-            SELECT person_id, fin_year, cume_dist() OVER (PARTITION BY fin_year ORDER BY total_cost DESC) AS top_share FROM person_year;
-
             CREATE OR REPLACE TEMP TABLE ch_flags AS
             WITH f AS (
               SELECT e.entry_id, e.person_id, e.index_date{string.Concat(passes.Select(p => ",\n    " + p))}
               FROM ch_entries e JOIN person p ON p.person_id = e.person_id
-              LEFT JOIN person_year y ON y.person_id = e.person_id AND y.fin_year = e.fin_year
-              LEFT JOIN person_year yp ON yp.person_id = e.person_id AND yp.fin_year = e.fin_year - 1
-              LEFT JOIN ch_rank yr ON yr.person_id = e.person_id AND yr.fin_year = e.fin_year
-              LEFT JOIN ch_rank ypr ON ypr.person_id = e.person_id AND ypr.fin_year = e.fin_year - 1
+              {YearJoins(string.Join("\n", rules.Select(r => r.Test)))}
               {string.Join("\n  ", rules.Where(r => r.Join is not null).Select(r => r.Join))}
             )
             SELECT *, {firstFailed} AS first_failed FROM f;
@@ -183,22 +218,26 @@ public static class CohortBuilder
 
     private static List<AttritionRow> Attrition(DuckDBConnection db, IReadOnlyList<CompiledRule> rules)
     {
+        // One pass over ch_flags, per person first: a person is left after step s when one of their entries fails no rule
+        // up to s, i.e. when the furthest step any entry reaches ("reach", k + 1 for an entry that passes all) exceeds s.
+        // (The obvious query joins every step to every entry and counts distinct people k + 1 times.)
         var k = rules.Count;
-        var alone = k == 0 ? "0" : "CASE s.step " + string.Concat(Enumerable.Range(1, k).Select(i => $"WHEN {i} THEN r{i} ")) + "ELSE true END";
-        var rows = db.Query<(int Step, long People, long Events, long PeopleAlone, long EventsAlone)>($"""
-            SELECT s.step,
-                   CAST(count(DISTINCT f.person_id) FILTER (f.first_failed = 0 OR f.first_failed > s.step) AS BIGINT),
-                   CAST(count(f.entry_id) FILTER (f.first_failed = 0 OR f.first_failed > s.step) AS BIGINT),
-                   CAST(count(DISTINCT f.person_id) FILTER ({alone}) AS BIGINT),
-                   CAST(count(f.entry_id) FILTER ({alone}) AS BIGINT)
-            FROM range(0, {k + 1}) s(step) LEFT JOIN ch_flags f ON true
-            GROUP BY s.step ORDER BY s.step
-            """).ToList();
+        var steps = Enumerable.Range(1, k).ToList();
+        var perPerson = string.Concat(steps.Select(i => $", count(*) FILTER (first_failed = 0 OR first_failed > {i}) AS e{i}, bool_or(r{i}) AS p{i}, count(*) FILTER (r{i}) AS a{i}"));
+        var totals = string.Concat(steps.Select(i =>
+            $", CAST(count(*) FILTER (reach > {i}) AS BIGINT) AS people{i}, CAST(sum(e{i}) AS BIGINT) AS events{i}, CAST(count(*) FILTER (p{i}) AS BIGINT) AS alone{i}, CAST(sum(a{i}) AS BIGINT) AS alone_events{i}"));
+        var row = ((IDictionary<string, object?>)db.QuerySingle($"""
+            WITH per_person AS (
+              SELECT person_id, count(*) AS entries, max(CASE WHEN first_failed = 0 THEN {k + 1} ELSE first_failed END) AS reach{perPerson}
+              FROM ch_flags GROUP BY person_id
+            )
+            SELECT CAST(sum(entries) AS BIGINT) AS entries{totals} FROM per_person
+            """)).Values.Select(v => v is null ? 0L : Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var basePeople = DuckDb.Scalar<long>(db, "SELECT count(*) FROM ch_base");
-        return rows.Select(r => r.Step == 0
-                ? new AttritionRow(0, "registered (population)", false, basePeople, r.Events, basePeople, r.Events)
-                : new AttritionRow(r.Step, rules[r.Step - 1].Name, rules[r.Step - 1].Exclude, r.People, r.Events, r.PeopleAlone, r.EventsAlone))
-            .ToList();
+        var attrition = new List<AttritionRow> { new(0, "registered (population)", false, basePeople, row[0], basePeople, row[0]) };
+        attrition.AddRange(steps.Select(i => new AttritionRow(
+            i, rules[i - 1].Name, rules[i - 1].Exclude, row[4 * i - 3], row[4 * i - 2], row[4 * i - 1], row[4 * i])));
+        return attrition;
     }
 
     private static string Cohort(CohortDefinition d, DataWindow data)
@@ -253,12 +292,13 @@ public static class CohortBuilder
             QUALIFY row_number() OVER (PARTITION BY e.person_id ORDER BY e.index_date {pick}) = 1;
 
             CREATE OR REPLACE TEMP TABLE ch_cohort AS
-            WITH ends AS (
-              SELECT c.entry_id,
-                     (SELECT max(coalesce(r.registration_end_date, DATE '9999-12-31')) FROM registration r
-                      WHERE r.person_id = c.person_id AND r.registration_start_date <= c.index_date) AS registration_end,
-                     p.date_of_death, {followUp} AS follow_up_end
-              FROM ch_chosen c JOIN person p USING (person_id)
+            WITH registered AS (
+              SELECT c.entry_id, max(coalesce(r.registration_end_date, DATE '9999-12-31')) AS registration_end
+              FROM ch_chosen c JOIN registration r ON r.person_id = c.person_id AND r.registration_start_date <= c.index_date
+              GROUP BY c.entry_id
+            ), ends AS (
+              SELECT c.entry_id, g.registration_end, p.date_of_death, {followUp} AS follow_up_end
+              FROM ch_chosen c JOIN person p USING (person_id) LEFT JOIN registered g USING (entry_id)
             ), exits AS (
               SELECT entry_id, least(follow_up_end, registration_end, coalesce(date_of_death, DATE '9999-12-31'), {dataEnd}) AS exit_date,
                      follow_up_end, registration_end, date_of_death
@@ -271,12 +311,31 @@ public static class CohortBuilder
                         ELSE 'end of data' END AS exit_reason,
                    CAST(datediff('day', e.index_date, x.exit_date) + 1 AS INTEGER) AS follow_up_days{string.Concat(variables.Select(v => ",\n       " + v))}
             FROM ch_chosen e JOIN exits x USING (entry_id) JOIN person p ON p.person_id = e.person_id
-            LEFT JOIN person_year y ON y.person_id = e.person_id AND y.fin_year = e.fin_year
-            LEFT JOIN person_year yp ON yp.person_id = e.person_id AND yp.fin_year = e.fin_year - 1
-            LEFT JOIN ch_rank yr ON yr.person_id = e.person_id AND yr.fin_year = e.fin_year
-            LEFT JOIN ch_rank ypr ON ypr.person_id = e.person_id AND ypr.fin_year = e.fin_year - 1
+            {YearJoins(string.Join("\n", variables))}
             {string.Join("\n", joins)}
             ORDER BY e.person_id;
             """;
     }
+
+    /// <summary>
+    /// The person_year joins that <paramref name="expressions"/> use: <c>y</c>/<c>yp</c> (the index and previous financial
+    /// year) and their cost ranks <c>yr</c>/<c>ypr</c>. Only those: each is a join over everyone's years, and a definition
+    /// that reads none of them (at one row per person and year) has the same rows without it.
+    /// </summary>
+    private static string YearJoins(string expressions)
+    {
+        var joins = new List<string>();
+        foreach (var (alias, table, year) in new[] { ("y", "person_year", "e.fin_year"), ("yp", "person_year", "e.fin_year - 1"), ("yr", "ch_rank", "e.fin_year"), ("ypr", "ch_rank", "e.fin_year - 1") })
+        {
+            if (Regex.IsMatch(expressions, $@"\b{alias}\."))
+            {
+                joins.Add($"LEFT JOIN {table} {alias} ON {alias}.person_id = e.person_id AND {alias}.fin_year = {year}");
+            }
+        }
+
+        return string.Join("\n", joins);
+    }
+
+    [GeneratedRegex(@"\bch_rank\b")]
+    private static partial Regex RankTable();
 }

@@ -70,4 +70,33 @@ public class MeasureTests
         value.Denominator.Should().Be(1.5);
         value.Value.Should().BeApproximately(1333.03, 0.01);
     }
+
+    [Fact]
+    public void PersonTimeRate_ByPractice_GivesAPersonWhoMovedPracticeTheLatestPractice_AndBothRegistrationsDays()
+    {
+        // 2024/25 (one interval): person 1 registered at G1 to 30 September 2024 (183 days) then at G2 from 1 October
+        // (182 days), one emergency admission on 1 June while at G1; person 2 at G1 all year. A person's practice for an
+        // interval is that of their latest registration in it, so person 1's whole year and admission count under G2:
+        // G1 0 admissions over 365 / 365.25 = 0.9993 person-years (released as 1.0); G2 1 admission over 183 + 182 = 365
+        // days, the same 1.0, rate 1 / 0.99932 × 1,000 = 1,000.68.
+        using var t = new MartTestDb().Person(1, "1950-01").Person(2, "1950-01")
+            .Insert("apc", ApcColumns, "(1, 'R', 'S1', DATE '2024-06-01', DATE '2024-06-02', '21', '1', 'R69', NULL, '300')")
+            .Build();
+        LinkedDataset.Pipeline.Storage.DuckDb.Execute(t.Db, """
+            UPDATE registration SET registration_end_date = DATE '2024-09-30' WHERE person_id = 1;
+            INSERT INTO registration VALUES (1, 'R1b', 'G2', DATE '2024-10-01', NULL, NULL);
+            """);
+        using var folder = new TempFolder();
+        var file = CohortBuilderTests.Write(folder, "practice.measure.yaml", """
+            name: practice
+            numerator: { kind: person_time, activity: { setting: apc_emergency } }
+            intervals: { unit: financial_year, from: 2024-04-01, to: 2024-04-01 }
+            group_by: [practice]
+            """);
+
+        var (values, _) = MeasureRunner.Compute(t.Db, MeasureParser.Load(file), new DataWindow(new DateOnly(2024, 4, 1), new DateOnly(2026, 3, 31)), new SdcPolicy(0, 1));
+
+        values.Select(v => (v.Group1, v.Numerator, v.Denominator)).Should().Equal(("G1", 0L, 1.0), ("G2", 1L, 1.0));
+        values.Single(v => v.Group1 == "G2").Value.Should().BeApproximately(1000.68, 0.01);
+    }
 }
