@@ -106,26 +106,12 @@ public class IncrementalPublishTests(IncrementalPublishTests.Fixture fixture) : 
         public DatasetLayout CopyOf(DatasetLayout source, string name)
         {
             var target = Folder.Combine(name);
-            CopyDirectory(source.Root, target);
+            FolderCopy.Copy(source.Root, target);
             return new DatasetLayout(target);
         }
 
         public PublishResult Publish(DatasetLayout layout, IReadOnlyList<StagingReport> reports) =>
             new SnapshotPublisher(FeedSchemaLoader.LoadAll()).Publish(new PublishOptions(layout, reports, Key.KeyId, new DuckDbLimits(1, "1GB")));
-
-        private static void CopyDirectory(string source, string target)
-        {
-            Directory.CreateDirectory(target);
-            foreach (var file in Directory.EnumerateFiles(source))
-            {
-                File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-            }
-
-            foreach (var directory in Directory.EnumerateDirectories(source))
-            {
-                CopyDirectory(directory, Path.Combine(target, Path.GetFileName(directory)));
-            }
-        }
 
         public void Dispose() => Folder.Dispose();
     }

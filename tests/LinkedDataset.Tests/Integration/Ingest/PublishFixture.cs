@@ -58,22 +58,8 @@ public sealed class PublishFixture : IDisposable
     public DatasetLayout CopyOfTemplate(string name)
     {
         var target = Folder.Combine(name);
-        CopyDirectory(Template.Root, target);
+        FolderCopy.Copy(Template.Root, target);
         return new DatasetLayout(target);
-    }
-
-    private static void CopyDirectory(string source, string target)
-    {
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.EnumerateFiles(source))
-        {
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        }
-
-        foreach (var directory in Directory.EnumerateDirectories(source))
-        {
-            CopyDirectory(directory, Path.Combine(target, Path.GetFileName(directory)));
-        }
     }
 
     public void Dispose() => Folder.Dispose();

@@ -39,7 +39,7 @@ public sealed class HardLinkageFixture : IDisposable
         Evaluation = TruthEvaluation.Evaluate(Layout, Result.Snapshot.SnapshotId, TruthFolder, FeedSchemaLoader.LoadAll());
         _secondKey = new(() =>
         {
-            CopyFolder(Layout.Landing, SecondLayout.Landing);
+            FolderCopy.Copy(Layout.Landing, SecondLayout.Landing);
             return new MainJob(NullLoggerFactory.Instance).Run(new MainJobOptions(SecondLayout.Root, Folder.Combine("second.key"), Workers: 2), IRunProgress.Silent);
         });
     }
@@ -62,16 +62,6 @@ public sealed class HardLinkageFixture : IDisposable
     public MainJobResult SecondKey => _secondKey.Value;
 
     public void Dispose() => Folder.Dispose();
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
 }
 
 public class HardLinkageTests(HardLinkageFixture run, ITestOutputHelper output) : IClassFixture<HardLinkageFixture>

@@ -27,13 +27,13 @@ public class PersonIdStabilityTests
         });
         var lastPeriod = Directory.EnumerateFiles(Path.Combine(source, "pmi")).Select(f => Path.GetFileNameWithoutExtension(f)[^7..]).Max(StringComparer.Ordinal)!;
         var layout = new DatasetLayout(folder.Combine("data"));
-        Copy(source, layout.Landing, file => !file.EndsWith("_" + lastPeriod + ".csv", StringComparison.Ordinal));
+        FolderCopy.Copy(source, layout.Landing, file => !file.EndsWith("_" + lastPeriod + ".csv", StringComparison.Ordinal));
         var key = folder.Combine("k.key");
         File.WriteAllBytes(key, Enumerable.Range(0, 32).Select(i => (byte)(i + 9)).ToArray());
 
         var first = new MainJob(NullLoggerFactory.Instance).Run(new MainJobOptions(layout.Root, key, Workers: 2), IRunProgress.Silent);
         var before = PersonIds(layout, first.Snapshot.SnapshotId);
-        Copy(source, layout.Landing, file => file.EndsWith("_" + lastPeriod + ".csv", StringComparison.Ordinal));
+        FolderCopy.Copy(source, layout.Landing, file => file.EndsWith("_" + lastPeriod + ".csv", StringComparison.Ordinal));
         var second = new MainJob(NullLoggerFactory.Instance).Run(new MainJobOptions(layout.Root, key, Workers: 2), IRunProgress.Silent);
         var after = PersonIds(layout, second.Snapshot.SnapshotId);
 
@@ -73,15 +73,5 @@ public class PersonIdStabilityTests
         }
 
         return result;
-    }
-
-    private static void Copy(string from, string to, Func<string, bool> include)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories).Where(f => include(Path.GetFileName(f))))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target, overwrite: true);
-        }
     }
 }
